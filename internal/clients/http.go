@@ -1,0 +1,381 @@
+package clients
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// MaxBodyBytes is the largest response body the HTTP layer accepts.
+const MaxBodyBytes = 1 << 20
+
+// Defaults for HTTPOptions fields left at zero.
+const (
+	DefaultTimeout       = 30 * time.Second
+	DefaultRetryWaitMin  = 500 * time.Millisecond
+	DefaultRetryWaitMax  = 8 * time.Second
+	DefaultRetryAfterMax = 30 * time.Second
+)
+
+// HTTPOptions configure the shared HTTP layer.
+type HTTPOptions struct {
+	// UserAgent is sent with every request.
+	UserAgent string
+	// Timeout limits one HTTP attempt, including reading the body.
+	Timeout time.Duration
+	// MaxRetries is the number of extra attempts after the first.
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the jittered exponential backoff.
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	// RetryAfterMax caps how long a Retry-After header can make us wait.
+	RetryAfterMax time.Duration
+	// Transport replaces the default transport, for tests.
+	Transport http.RoundTripper
+}
+
+// HTTP is the one HTTP layer every gateway client uses: it sets the
+// User-Agent, limits each attempt, never follows redirects, refuses bodies
+// over MaxBodyBytes and retries what is worth retrying. It is safe for
+// concurrent use.
+type HTTP struct {
+	client *http.Client
+	opts   HTTPOptions
+}
+
+// NewHTTP returns an HTTP layer with opts, filling zero fields with defaults.
+func NewHTTP(opts HTTPOptions) *HTTP {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.MaxRetries < 0 {
+		opts.MaxRetries = 0
+	}
+	if opts.RetryWaitMin <= 0 {
+		opts.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if opts.RetryWaitMax < opts.RetryWaitMin {
+		opts.RetryWaitMax = max(DefaultRetryWaitMax, opts.RetryWaitMin)
+	}
+	if opts.RetryAfterMax <= 0 {
+		opts.RetryAfterMax = DefaultRetryAfterMax
+	}
+	transport := opts.Transport
+	if transport == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		transport = t
+	}
+	return &HTTP{
+		opts: opts,
+		client: &http.Client{
+			Transport: transport,
+			Timeout:   opts.Timeout,
+			CheckRedirect: func(*http.Request, []*http.Request) error {
+				return http.ErrUseLastResponse
+			},
+		},
+	}
+}
+
+// Options returns the options in effect, after defaults.
+func (h *HTTP) Options() HTTPOptions { return h.opts }
+
+// Request is one gateway call.
+type Request struct {
+	// Gateway names the gateway, for errors and logs.
+	Gateway string
+	// Method and URL say where the request goes.
+	Method string
+	URL    string
+	// Header holds the gateway's own headers; the layer adds User-Agent
+	// and Accept.
+	Header http.Header
+	// Body is sent as is; nil sends no body.
+	Body []byte
+	// Sign, when set, is called before every attempt with the request as it
+	// will be sent, so a signature covers the exact path and bytes.
+	Sign func(r *http.Request, body []byte) error
+	// RetryBody, when set, reports whether an answer is a retryable failure
+	// that its HTTP status does not show (a rate limit sent with HTTP 200).
+	RetryBody func(status int, body []byte) bool
+}
+
+// Response is a gateway's answer, with its body fully read.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+	// ReceivedAt is when the answer was received.
+	ReceivedAt time.Time
+	// Attempts is how many HTTP attempts were made.
+	Attempts int
+}
+
+var errBodyTooLarge = fmt.Errorf("response body is larger than %d bytes", MaxBodyBytes)
+
+// Do sends req, retrying connection errors, timeouts, HTTP 429, 500, 502,
+// 503 and 504 and what req.RetryBody flags, with jittered exponential
+// backoff that honours Retry-After. It returns the last answer whatever its
+// status; only a redirect, a body over MaxBodyBytes, or no answer at all is
+// an error. Cancelling ctx stops it at once.
+func (h *HTTP) Do(ctx context.Context, req *Request) (*Response, error) {
+	log := loggerFrom(ctx)
+	var body any
+	if req.Body != nil {
+		body = req.Body
+	}
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, req.URL, body)
+	if err != nil {
+		return nil, &Error{Gateway: req.Gateway, Kind: KindTransport, Err: errors.New("the request could not be built; check base_url")}
+	}
+	for k, vs := range req.Header {
+		rreq.Header[k] = vs
+	}
+	rreq.Header.Set("User-Agent", h.opts.UserAgent)
+	if rreq.Header.Get("Accept") == "" {
+		rreq.Header.Set("Accept", "application/json")
+	}
+	sign := func(r *http.Request) error {
+		if req.Sign == nil {
+			return nil
+		}
+		return req.Sign(r, req.Body)
+	}
+	if err := sign(rreq.Request); err != nil {
+		return nil, &Error{Gateway: req.Gateway, Kind: KindTransport, Err: err}
+	}
+
+	attempts := 0
+	client := &retryablehttp.Client{
+		HTTPClient:   h.client,
+		RetryWaitMin: h.opts.RetryWaitMin,
+		RetryWaitMax: h.opts.RetryWaitMax,
+		RetryMax:     h.opts.MaxRetries,
+		CheckRetry:   checkRetry(req.RetryBody),
+		Backoff:      h.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, attempt int) {
+			attempts = attempt + 1
+			log.Debug("Sending token request", "gateway", req.Gateway, "method", r.Method, "url", r.URL.Redacted(), "attempt", attempts)
+		},
+		PrepareRetry: sign,
+		Logger:       log,
+	}
+	start := time.Now()
+	resp, err := client.Do(rreq)
+	if resp == nil {
+		if err == nil {
+			err = errors.New("no response")
+		}
+		log.Debug("Token request got no answer", "gateway", req.Gateway, "attempts", attempts, "error", err.Error())
+		return nil, &Error{Gateway: req.Gateway, Kind: KindTransport, Attempts: attempts, Err: err}
+	}
+	defer resp.Body.Close()
+	data, rerr := io.ReadAll(resp.Body)
+	log.Debug("Received token response", "gateway", req.Gateway, "status", resp.StatusCode, "bytes", len(data),
+		"attempts", attempts, "duration_ms", time.Since(start).Milliseconds())
+	switch {
+	case errors.Is(rerr, errBodyTooLarge):
+		return nil, &Error{Gateway: req.Gateway, Kind: KindTooLarge, StatusCode: resp.StatusCode, Attempts: attempts}
+	case rerr != nil:
+		return nil, &Error{Gateway: req.Gateway, Kind: KindTransport, StatusCode: resp.StatusCode, Attempts: attempts, Err: rerr}
+	case isRedirect(resp.StatusCode):
+		return nil, &Error{Gateway: req.Gateway, Kind: KindRedirect, StatusCode: resp.StatusCode, Attempts: attempts,
+			Location: redirectTarget(resp)}
+	}
+	return &Response{
+		StatusCode: resp.StatusCode,
+		Header:     resp.Header,
+		Body:       data,
+		ReceivedAt: time.Now(),
+		Attempts:   attempts,
+	}, nil
+}
+
+// checkRetry decides whether an attempt is retried. It reads the body within
+// the attempt, so a connection that breaks mid-body is retried like one that
+// never answered, and so retryBody can see it.
+func checkRetry(retryBody func(int, []byte) bool) retryablehttp.CheckRetry {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		if err != nil {
+			return retryableTransportError(err), nil
+		}
+		data, rerr := readLimited(resp.Body)
+		_ = resp.Body.Close()
+		if rerr != nil {
+			resp.Body = io.NopCloser(errReader{rerr})
+			return !errors.Is(rerr, errBodyTooLarge), nil
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(data))
+		switch {
+		case retryableStatus(resp.StatusCode):
+			return true, nil
+		case retryBody != nil && !isRedirect(resp.StatusCode):
+			return retryBody(resp.StatusCode, data), nil
+		}
+		return false, nil
+	}
+}
+
+func readLimited(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxBodyBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxBodyBytes {
+		return nil, errBodyTooLarge
+	}
+	return data, nil
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+func isRedirect(code int) bool { return code >= 300 && code < 400 }
+
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryableTransportError reports whether a failed attempt may succeed if
+// repeated: not when the certificate is wrong or the URL cannot work.
+func retryableTransportError(err error) bool {
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var verify *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalid), errors.As(err, &verify):
+		return false
+	case strings.Contains(err.Error(), "unsupported protocol scheme"):
+		return false
+	}
+	return true
+}
+
+// backoff waits a jittered exponential time, or what Retry-After asks,
+// capped at RetryAfterMax.
+func (h *HTTP) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(d, h.opts.RetryAfterMax)
+		}
+	}
+	return JitteredBackoff(minWait, maxWait, attempt)
+}
+
+// JitteredBackoff returns a wait between half and all of
+// minWait*2^attempt, capped at maxWait.
+func JitteredBackoff(minWait, maxWait time.Duration, attempt int) time.Duration {
+	wait := maxWait
+	if attempt < 32 {
+		if w := minWait << attempt; w > 0 && w < maxWait {
+			wait = w
+		}
+	}
+	half := wait / 2
+	if half <= 0 {
+		return wait
+	}
+	return half + rand.N(half+1)
+}
+
+// ParseRetryAfter reads a Retry-After header value: whole seconds or an HTTP
+// date. It reports false for anything else, and never a negative wait.
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second) {
+			secs = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	at, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(at.Sub(now), 0), true
+}
+
+func redirectTarget(resp *http.Response) string {
+	loc := resp.Header.Get("Location")
+	if loc == "" {
+		return "(no Location header)"
+	}
+	if u, err := resp.Request.URL.Parse(loc); err == nil {
+		return u.Redacted()
+	}
+	return loc
+}
+
+// DecodeJSON decodes the body into v. Its error describes what is wrong
+// without quoting the body, which may hold a token.
+func (r *Response) DecodeJSON(v any) error {
+	if len(bytes.TrimSpace(r.Body)) == 0 {
+		return errors.New("the response body is empty")
+	}
+	err := json.Unmarshal(r.Body, v)
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &syntax):
+		return fmt.Errorf("the response body is not valid JSON (at byte %d of %d, Content-Type %q)", syntax.Offset, len(r.Body), r.Header.Get("Content-Type"))
+	case errors.As(err, &typ):
+		return fmt.Errorf("the response field %q is a JSON %s where %s was expected", typ.Field, typ.Value, typ.Type)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("the response body is truncated JSON (%d bytes)", len(r.Body))
+	}
+	return errors.New("the response body could not be decoded as JSON")
+}
+
+// Malformed returns a KindMalformed error for an answer that could not be
+// read, or a KindHTTPStatus error when the status itself was an error.
+func (r *Response) Malformed(gateway string, cause error) *Error {
+	kind := KindMalformed
+	if r.StatusCode >= 400 {
+		kind = KindHTTPStatus
+	}
+	return &Error{Gateway: gateway, Kind: kind, StatusCode: r.StatusCode, Attempts: r.Attempts, Err: cause}
+}
+
+// Rejected returns a KindRejected error carrying the gateway's own code and
+// message.
+func (r *Response) Rejected(gateway, code, message string) *Error {
+	return &Error{Gateway: gateway, Kind: KindRejected, StatusCode: r.StatusCode, Attempts: r.Attempts,
+		Code: code, Message: message}
+}
+
+// NoToken returns a KindNoToken error.
+func (r *Response) NoToken(gateway string) *Error {
+	return &Error{Gateway: gateway, Kind: KindNoToken, StatusCode: r.StatusCode, Attempts: r.Attempts}
+}

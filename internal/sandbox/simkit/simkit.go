@@ -1,0 +1,51 @@
+package simkit
+
+import (
+	"net/http"
+	"sync"
+)
+
+// Emulator is what every gateway emulator offers, so the sandbox command,
+// the tests and the benchmarks can drive them alike.
+type Emulator interface {
+	http.Handler
+	// Faults returns the injector in front of the emulator: faults, latency
+	// and the call counter.
+	Faults() *Injector
+	// Issued returns every access token the emulator has issued, in order.
+	Issued() []string
+	// Credentials returns the sandbox credentials it accepts, for people.
+	Credentials() []Credential
+}
+
+// Credential is one set of sandbox credentials and what it demonstrates.
+type Credential struct {
+	// Label names it, e.g. "is_3d=1".
+	Label string
+	// Note says what a token made with it looks like.
+	Note string
+	// Settings are provider settings by attribute name, e.g. "app_id".
+	Settings map[string]string
+	// Args are token arguments by attribute name, e.g. "member_identifier".
+	Args map[string]string
+}
+
+// Ledger records issued tokens. The zero value is ready to use.
+type Ledger struct {
+	mu     sync.Mutex
+	tokens []string
+}
+
+// Add records a token.
+func (l *Ledger) Add(token string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.tokens = append(l.tokens, token)
+}
+
+// All returns a copy of every recorded token.
+func (l *Ledger) All() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.tokens...)
+}
