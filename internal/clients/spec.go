@@ -32,6 +32,10 @@ type Spec struct {
 	Args []Field
 	// New builds a client for one merchant's settings.
 	New func(Config) (Gateway, error)
+	// Hint optionally says what the user should do about a failure the
+	// gateway reported, such as one of its error codes; "" means no advice
+	// beyond the generic one.
+	Hint func(e *Error) string
 }
 
 // Field describes one setting or token argument.

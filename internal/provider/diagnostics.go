@@ -1,0 +1,229 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/gateways"
+)
+
+// errorDiagnostics turns a failed token request into a diagnostic whose
+// summary names the gateway and whose detail says what happened and what to
+// change. Every secret is redacted from it as a last fence.
+func errorDiagnostics(spec *clients.Spec, g *gatewaySettings, h *clients.HTTP, r tokenRequest, err error, secrets []string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	add := func(p *path.Path, summary, detail string) {
+		detail = redact(detail, secrets)
+		if p != nil {
+			diags.AddAttributeError(*p, summary, detail)
+			return
+		}
+		diags.AddError(summary, detail)
+	}
+
+	var missing *clients.MissingSettingError
+	var setting *clients.SettingError
+	var gwErr *clients.Error
+	switch {
+	case errors.As(err, &missing):
+		p, detail := missingDetail(spec, r, missing)
+		add(p, "Missing "+spec.Title+" "+title(missing.Name), detail)
+	case errors.As(err, &setting):
+		if setting.Arg {
+			p := path.Root(spec.Name).AtName(setting.Setting)
+			add(&p, "Invalid "+spec.Title+" Token Argument",
+				fmt.Sprintf("The %s.%s argument %s.", spec.Name, setting.Setting, setting.Reason))
+			break
+		}
+		add(nil, "Invalid "+spec.Title+" Provider Setting",
+			fmt.Sprintf("The provider's %s.%s setting %s. Fix it in the provider's %s block or in the environment variable %s.",
+				spec.Name, setting.Setting, setting.Reason, spec.Name, clients.EnvVar(spec.Name, setting.Setting)))
+	case errors.Is(err, context.Canceled):
+		add(nil, spec.Title+" Token Request Cancelled",
+			fmt.Sprintf("The %s token request was cancelled (for example by an interrupt) before the gateway answered. Nothing was changed.", spec.Title))
+	case errors.As(err, &gwErr):
+		add(nil, spec.Title+" Token Request Failed", requestFailedDetail(spec, g, h, gwErr))
+	default:
+		add(nil, spec.Title+" Token Request Failed",
+			fmt.Sprintf("The %s token request failed: %v.", spec.Title, err))
+	}
+	return diags
+}
+
+// missingDetail says where a missing setting or argument can be set.
+func missingDetail(spec *clients.Spec, r tokenRequest, m *clients.MissingSettingError) (*path.Path, string) {
+	if !m.Arg {
+		return nil, fmt.Sprintf("A %s token needs the provider setting %s.%s, which is not set. "+
+			"Set %s in the provider's %s block, or set the environment variable %s.",
+			spec.Title, spec.Name, m.Name, m.Name, spec.Name, clients.EnvVar(spec.Name, m.Name))
+	}
+	var field clients.Field
+	for _, f := range spec.Args {
+		if f.Name == m.Name {
+			field = f
+		}
+	}
+	var where []string
+	var p *path.Path
+	if !(r.dataSource && field.Sensitive) {
+		where = append(where, fmt.Sprintf("set %s.%s on this paytoken_token", spec.Name, m.Name))
+		pp := path.Root(spec.Name).AtName(m.Name)
+		p = &pp
+	}
+	if field.Fallback != "" {
+		where = append(where,
+			fmt.Sprintf("set %s in the provider's %s block", field.Fallback, spec.Name),
+			fmt.Sprintf("set the environment variable %s", clients.EnvVar(spec.Name, field.Fallback)))
+	}
+	detail := fmt.Sprintf("A %s token needs %s, which is not set. To fix it, %s.", spec.Title, m.Name, joinOr(where))
+	if r.dataSource && field.Sensitive {
+		detail += fmt.Sprintf(" The data source takes no %s argument, because data source arguments are written to state.", m.Name)
+	}
+	return p, detail
+}
+
+// requestFailedDetail explains a failed call: what the gateway said or what
+// went wrong, and what to change.
+func requestFailedDetail(spec *clients.Spec, g *gatewaySettings, h *clients.HTTP, e *clients.Error) string {
+	base, _ := clients.Config{Settings: g.values, Sandbox: g.sandbox, BaseURL: g.baseURL}.BaseURLFor(spec)
+	opts := h.Options()
+	var b strings.Builder
+	attempts := ""
+	if e.Attempts > 1 {
+		attempts = fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	status := ""
+	if e.StatusCode != 0 {
+		status = fmt.Sprintf("HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	}
+
+	switch e.Kind {
+	case clients.KindRejected:
+		fmt.Fprintf(&b, "%s refused the token request (%s%s)", spec.Title, status, attempts)
+		if e.Code != "" || e.Message != "" {
+			fmt.Fprintf(&b, " with error code %s: %s", orDash(e.Code), orDash(e.Message))
+		}
+		b.WriteString(". ")
+		switch {
+		case spec.Hint != nil && spec.Hint(e) != "":
+			b.WriteString(spec.Hint(e))
+		case e.Retryable():
+			fmt.Fprintf(&b, "The gateway is limiting or failing requests. Wait and run again, or raise max_retries (now %d).", opts.MaxRetries)
+		default:
+			fmt.Fprintf(&b, "Check the %s credentials (%s) and that they belong to the host in use (%s): sandbox credentials work only with the sandbox.",
+				spec.Title, settingList(spec), base)
+		}
+	case clients.KindHTTPStatus:
+		fmt.Fprintf(&b, "%s answered %s%s with a body that is not one of its error responses. ", spec.Title, status, attempts)
+		if e.Retryable() {
+			fmt.Fprintf(&b, "The gateway seems to be down or overloaded. Try again later, or raise max_retries (now %d).", opts.MaxRetries)
+		} else {
+			fmt.Fprintf(&b, "Check that %s is the %s API's base URL (set with %s.base_url or %s).", base, spec.Title, spec.Name, clients.EnvVar(spec.Name, "base_url"))
+		}
+	case clients.KindTransport:
+		if isTimeout(e.Err) {
+			fmt.Fprintf(&b, "%s did not answer at %s within request_timeout (%s)%s. Check network access to the host, or raise request_timeout or max_retries.",
+				spec.Title, base, opts.Timeout, attempts)
+		} else {
+			fmt.Fprintf(&b, "%s could not be reached at %s%s: %v. Check the host name, network access and any proxy settings (HTTPS_PROXY).",
+				spec.Title, base, attempts, cause(e.Err))
+		}
+	case clients.KindMalformed:
+		fmt.Fprintf(&b, "%s answered %s%s with a response this provider cannot read: %v. "+
+			"This is usually a maintenance page or a proxy in front of the gateway, or a base_url (now %s) that is not the API's.",
+			spec.Title, status, attempts, cause(e.Err), base)
+	case clients.KindNoToken:
+		fmt.Fprintf(&b, "%s reported success (%s) but sent no access token. Run again; if it persists, contact %s support with the time of the request.",
+			spec.Title, status, spec.Title)
+	case clients.KindRedirect:
+		fmt.Fprintf(&b, "%s answered %s with a redirect to %s, which was not followed: following it would send the credentials elsewhere. "+
+			"Check that base_url (now %s) is the API's base URL, not a web page.", spec.Title, status, e.Location, base)
+	case clients.KindTooLarge:
+		fmt.Fprintf(&b, "%s answered %s with a body larger than %d bytes, which is refused. Check that base_url (now %s) is the API's base URL.",
+			spec.Title, status, clients.MaxBodyBytes, base)
+	default:
+		fmt.Fprintf(&b, "%s token request failed: %v.", spec.Title, e)
+	}
+	return b.String()
+}
+
+func cause(err error) string {
+	if err == nil {
+		return "no details"
+	}
+	return strings.TrimSuffix(err.Error(), ".")
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// settingList names the gateway's settings and their environment variables.
+func settingList(spec *clients.Spec) string {
+	var parts []string
+	for _, f := range spec.Settings {
+		parts = append(parts, fmt.Sprintf("%s.%s or %s", spec.Name, f.Name, clients.EnvVar(spec.Name, f.Name)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// redact replaces every secret in s. Secrets are never put in diagnostics;
+// this catches a gateway message that echoes one.
+func redact(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if len(sec) >= 4 {
+			s = strings.ReplaceAll(s, sec, clients.Redacted)
+		}
+	}
+	return s
+}
+
+func title(name string) string {
+	words := strings.Split(name, "_")
+	for i, w := range words {
+		switch w {
+		case "id", "url":
+			words[i] = strings.ToUpper(w)
+		default:
+			if w != "" {
+				words[i] = strings.ToUpper(w[:1]) + w[1:]
+			}
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func joinOr(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + ", or " + items[len(items)-1]
+}
+
+func quotedGatewayNames() string {
+	names := gateways.Names()
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return joinOr(q)
+}

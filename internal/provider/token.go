@@ -1,0 +1,135 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+)
+
+// providerData is what Configure hands to the data source and the
+// ephemeral resource.
+type providerData struct {
+	gateways map[string]*gatewaySettings
+	http     *clients.HTTP
+	cache    *tokenCache
+	now      func() time.Time
+}
+
+// tokenRequest is one open of the ephemeral resource or one read of the
+// data source.
+type tokenRequest struct {
+	gateway string
+	// args are the token's own arguments, before provider fallbacks.
+	args        clients.Values
+	minValidFor time.Duration
+	reuse       bool
+	// dataSource is set for the data source, which takes no sensitive
+	// argument, so advice about one points at the provider instead.
+	dataSource bool
+}
+
+// resolveArgs fills the token arguments the configuration left unset from
+// their provider fallback, then their default.
+func resolveArgs(g *gatewaySettings, given clients.Values) clients.Values {
+	args := clients.Values{}
+	for _, f := range g.spec.Args {
+		v := given.Get(f.Name)
+		if v == "" && f.Fallback != "" {
+			v = g.values.Get(f.Fallback)
+		}
+		if v == "" {
+			v = f.Default
+		}
+		if v != "" {
+			args[f.Name] = v
+		}
+	}
+	return args
+}
+
+// token returns a token for r: a reused one when allowed and still valid
+// for r.minValidFor, else a fresh one from the gateway.
+func (d *providerData) token(ctx context.Context, r tokenRequest) (*clients.Token, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	g, ok := d.gateways[r.gateway]
+	if !ok {
+		diags.AddAttributeError(path.Root("gateway"), "Unknown Gateway",
+			fmt.Sprintf("The gateway %q is not supported. Use one of %s.", r.gateway, quotedGatewayNames()))
+		return nil, diags
+	}
+	spec := g.spec
+	if len(g.unknown) > 0 {
+		diags.AddError("Provider Configuration Not Yet Known",
+			fmt.Sprintf("The provider's %s depends on values that are not known until apply, so a %s token cannot be requested now. "+
+				"Make those values known at plan time (for example from a data source, a variable or an ephemeral resource), "+
+				"or apply the resources they come from first.", strings.Join(g.unknown, ", "), spec.Title))
+		return nil, diags
+	}
+
+	args := resolveArgs(g, r.args)
+	secrets := append(g.secrets(), sensitiveArgValues(spec, args)...)
+	ctx = withMasking(ctx, secrets...)
+	ctx = tflog.SetField(ctx, "gateway", spec.Name)
+	fail := func(err error) (*clients.Token, diag.Diagnostics) {
+		diags.Append(errorDiagnostics(spec, g, d.http, r, err, secrets)...)
+		return nil, diags
+	}
+
+	if g.err != nil {
+		return fail(g.err)
+	}
+	cfg := clients.Config{Settings: g.values, Sandbox: g.sandbox, BaseURL: g.baseURL, HTTP: d.http, Now: d.now}
+	client, err := spec.New(cfg)
+	if err != nil {
+		return fail(err)
+	}
+
+	fetch := func(ctx context.Context) (*clients.Token, error) {
+		return client.Token(clients.WithLogger(ctx, tflogLogger{ctx}), args)
+	}
+	var tok *clients.Token
+	reused := false
+	if r.reuse {
+		tok, reused, err = d.cache.get(ctx, cacheKey(spec.Name, g, args), d.now, r.minValidFor, fetch)
+	} else {
+		tok, err = fetch(ctx)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	ctx = withMasking(ctx, tok.AccessToken)
+
+	if validFor := tok.ValidFor(d.now()); validFor < r.minValidFor {
+		diags.AddError("Token Expires Too Soon",
+			fmt.Sprintf("%s issued a token that is valid for %s (until %s), less than min_valid_for (%s). "+
+				"Lower min_valid_for to at most the gateway's token lifetime, or check that this machine's clock is right.",
+				spec.Title, validFor.Round(time.Second), tok.ExpiresAt.Format(time.RFC3339), r.minValidFor))
+		return nil, diags
+	}
+	for _, w := range tok.Warnings {
+		diags.AddWarning(spec.Title+" Token Warning", w)
+	}
+	tflog.Debug(ctx, "Token ready", map[string]any{
+		"expires_at": tok.ExpiresAt.Format(time.RFC3339),
+		"reused":     reused,
+		"reuse":      r.reuse,
+	})
+	return tok, diags
+}
+
+func sensitiveArgValues(spec *clients.Spec, args clients.Values) []string {
+	var out []string
+	for _, f := range spec.Args {
+		if v := args.Get(f.Name); f.Sensitive && v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

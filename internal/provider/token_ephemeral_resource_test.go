@@ -1,0 +1,399 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
+)
+
+// flagWant is the expected value of a capability flag: true, false or null.
+type flagWant int
+
+const (
+	null flagWant = iota
+	yes
+	no
+)
+
+func (w flagWant) check() knownvalue.Check {
+	switch w {
+	case yes:
+		return knownvalue.Bool(true)
+	case no:
+		return knownvalue.Bool(false)
+	}
+	return knownvalue.Null()
+}
+
+// capabilityCase is one sandbox credential and the results SPEC.md says its
+// token has.
+type capabilityCase struct {
+	gateway, label                         string
+	d2, d3, whiteLabel, branded, inst, ch3 flagWant
+	scopes                                 []string // nil: null
+	lifetime                               time.Duration
+}
+
+var capabilityCases = []capabilityCase{
+	{gateway: "sipay", label: "is_3d=0", d2: yes, d3: no, whiteLabel: yes, branded: no, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "sipay", label: "is_3d=1", d2: yes, d3: yes, whiteLabel: yes, branded: no, inst: null, ch3: yes, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "sipay", label: "is_3d=2", d2: no, d3: yes, whiteLabel: yes, branded: no, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "sipay", label: "is_3d=4", d2: null, d3: null, whiteLabel: no, branded: yes, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "sipay", label: "is_3d=7", d2: null, d3: null, whiteLabel: null, branded: null, inst: null, ch3: null, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "tahsilat", label: "full (secret key)", d2: yes, d3: yes, whiteLabel: yes, branded: null, inst: yes, ch3: null, lifetime: 10 * time.Minute},
+	{gateway: "tahsilat", label: "full (public key)", d2: no, d3: yes, whiteLabel: yes, branded: null, inst: yes, ch3: null, lifetime: 10 * time.Minute},
+	{gateway: "tahsilat", label: "3d-only (secret key)", d2: no, d3: yes, whiteLabel: yes, branded: null, inst: no, ch3: null, lifetime: 10 * time.Minute},
+	{gateway: "tahsilat", label: "3d-only (public key)", d2: no, d3: yes, whiteLabel: yes, branded: null, inst: no, ch3: null, lifetime: 10 * time.Minute},
+	{gateway: "iyzico", label: "member-42", d2: null, d3: null, whiteLabel: null, branded: null, inst: null, ch3: null,
+		scopes: []string{"pwi_tp_session_card_auth", "pwi_tp_session_init3ds_auth", "pwi_tp_session_last_payment_retrieve", "pwi_tp_session_fund_auth"}, lifetime: 6 * time.Minute},
+	{gateway: "iyzico", label: "müşteri-7", d2: null, d3: null, whiteLabel: null, branded: null, inst: null, ch3: null,
+		scopes: []string{"pwi_tp_session_card_auth", "pwi_tp_session_init3ds_auth", "pwi_tp_session_last_payment_retrieve", "pwi_tp_session_fund_auth"}, lifetime: 6 * time.Minute},
+}
+
+// resultChecks checks an object's token results at base against c.
+func (c capabilityCase) resultChecks(resourceAddr string, base tfjsonpath.Path) []statecheck.StateCheck {
+	at := func(name string) tfjsonpath.Path { return base.AtMapKey(name) }
+	scopes := knownvalue.Check(knownvalue.Null())
+	if c.scopes != nil {
+		var elems []knownvalue.Check
+		for _, s := range c.scopes {
+			elems = append(elems, knownvalue.StringExact(s))
+		}
+		scopes = knownvalue.ListExact(elems)
+	}
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(resourceAddr, at("supports_2d"), c.d2.check()),
+		statecheck.ExpectKnownValue(resourceAddr, at("supports_3d"), c.d3.check()),
+		statecheck.ExpectKnownValue(resourceAddr, at("supports_white_label"), c.whiteLabel.check()),
+		statecheck.ExpectKnownValue(resourceAddr, at("supports_branded"), c.branded.check()),
+		statecheck.ExpectKnownValue(resourceAddr, at("supports_installment"), c.inst.check()),
+		statecheck.ExpectKnownValue(resourceAddr, at("requires_3d_choice"), c.ch3.check()),
+		statecheck.ExpectKnownValue(resourceAddr, at("scopes"), scopes),
+		statecheck.ExpectKnownValue(resourceAddr, at("issued_at"), rfc3339Within(-time.Minute, time.Minute)),
+		statecheck.ExpectKnownValue(resourceAddr, at("expires_at"), rfc3339Within(c.lifetime-time.Minute, c.lifetime+time.Minute)),
+	}
+}
+
+var rfc3339UTC = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+
+// rfc3339Within checks an RFC 3339 UTC timestamp with Z that lies between
+// now+from and now+to.
+func rfc3339Within(from, to time.Duration) knownvalue.Check {
+	return knownvalue.StringFunc(func(v string) error {
+		if !rfc3339UTC.MatchString(v) {
+			return fmt.Errorf("%q is not RFC 3339 in UTC with Z", v)
+		}
+		ts, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		if ts.Before(now.Add(from)) || ts.After(now.Add(to)) {
+			return fmt.Errorf("%s is not between now%+v and now%+v", v, from, to)
+		}
+		return nil
+	})
+}
+
+// issuedBy checks a SHA-256 hex digest against the tokens an emulator
+// issued, so a test proves the token handed out is exactly the gateway's
+// without putting it in state.
+func issuedBy(emu simkit.Emulator) knownvalue.Check {
+	return knownvalue.StringFunc(func(v string) error {
+		issued := emu.Issued()
+		for _, tok := range issued {
+			sum := sha256.Sum256([]byte(tok))
+			if hex.EncodeToString(sum[:]) == v {
+				return nil
+			}
+		}
+		return fmt.Errorf("digest %s matches none of the %d tokens the emulator issued", v, len(issued))
+	})
+}
+
+// TestAccTokenEphemeral_capabilities opens a token with every sandbox
+// credential of every gateway and reads the results through the echo
+// provider: each capability mapping of SPEC.md, scopes, times, and the token
+// being exactly the one the gateway issued. Cases whose provider settings
+// agree share a step, to keep the number of Terraform runs low.
+func TestAccTokenEphemeral_capabilities(t *testing.T) {
+	sb := startSandbox(t)
+	type step struct {
+		settings map[string]map[string]string
+		tokens   strings.Builder
+		echo     strings.Builder
+		checks   []statecheck.StateCheck
+	}
+	var steps []*step
+	for i, c := range capabilityCases {
+		cred := credential(t, sb, c.gateway, c.label)
+		var st *step
+		for _, s := range steps {
+			if compatible(s.settings[c.gateway], cred.Settings) {
+				st = s
+				break
+			}
+		}
+		if st == nil {
+			st = &step{settings: map[string]map[string]string{}}
+			steps = append(steps, st)
+		}
+		if st.settings[c.gateway] == nil {
+			st.settings[c.gateway] = map[string]string{}
+		}
+		for k, v := range cred.Settings {
+			st.settings[c.gateway][k] = v
+		}
+		name := fmt.Sprintf("c%d", i)
+		fmt.Fprintf(&st.tokens, "ephemeral \"paytoken_token\" %q {\n  gateway = %q\n%s}\n\n", name, c.gateway, tokenArgs(c.gateway, cred))
+		fmt.Fprintf(&st.echo, "    %s = merge(ephemeral.paytoken_token.%s, { access_token = null, token_sha256 = sha256(ephemeral.paytoken_token.%s.access_token) })\n",
+			name, name, name)
+		base := tfjsonpath.New("data").AtMapKey(name)
+		// Each step has its own echo resource: echo records its provider's
+		// data when the resource is created.
+		addr := fmt.Sprintf("echo.s%d", slices.Index(steps, st))
+		st.checks = append(st.checks, c.resultChecks(addr, base)...)
+		st.checks = append(st.checks, statecheck.ExpectKnownValue(addr, base.AtMapKey("token_sha256"), issuedBy(sb.Gateway(c.gateway).Emulator)))
+	}
+	var testSteps []resource.TestStep
+	for i, st := range steps {
+		creds := map[string]simkit.Credential{}
+		for gw, settings := range st.settings {
+			creds[gw] = simkit.Credential{Settings: settings}
+		}
+		testSteps = append(testSteps, resource.TestStep{
+			Config: providerConfig(sb, creds, "") + st.tokens.String() +
+				"provider \"echo\" {\n  data = {\n" + st.echo.String() + "  }\n}\n\n" +
+				fmt.Sprintf("resource \"echo\" \"s%d\" {}\n", i),
+			ConfigStateChecks: st.checks,
+		})
+	}
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   ephemeralVersions,
+		ProtoV6ProviderFactories: factories(nil),
+		Steps:                    testSteps,
+	})
+}
+
+// compatible reports whether settings can be merged into have without
+// changing a value.
+func compatible(have, settings map[string]string) bool {
+	for k, v := range settings {
+		if old, ok := have[k]; ok && old != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestAccTokenEphemeral_envOnly configures every gateway from environment
+// variables alone, with an empty provider block.
+func TestAccTokenEphemeral_envOnly(t *testing.T) {
+	sb := startSandbox(t)
+	clearProviderEnv(t)
+	for k, v := range sb.Env() {
+		t.Setenv(k, v)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   ephemeralVersions,
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{{
+			Config: `
+provider "paytoken" {}
+
+ephemeral "paytoken_token" "sipay" {
+  gateway = "sipay"
+}
+ephemeral "paytoken_token" "tahsilat" {
+  gateway = "tahsilat"
+}
+ephemeral "paytoken_token" "iyzico" {
+  gateway = "iyzico"
+}
+
+provider "echo" {
+  data = {
+    sipay    = sha256(ephemeral.paytoken_token.sipay.access_token)
+    tahsilat = sha256(ephemeral.paytoken_token.tahsilat.access_token)
+    iyzico   = sha256(ephemeral.paytoken_token.iyzico.access_token)
+  }
+}
+resource "echo" "t" {}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("sipay"), issuedBy(sb.Gateway("sipay").Emulator)),
+				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("tahsilat"), issuedBy(sb.Gateway("tahsilat").Emulator)),
+				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("iyzico"), issuedBy(sb.Gateway("iyzico").Emulator)),
+			},
+		}},
+	})
+}
+
+// TestAccTokenEphemeral_wiring feeds tokens of all three gateways into
+// another provider's configuration, the way users wire tokens into other
+// providers, and checks each arrives intact.
+func TestAccTokenEphemeral_wiring(t *testing.T) {
+	sb := startSandbox(t)
+	creds := map[string]simkit.Credential{
+		"sipay":    credential(t, sb, "sipay", "is_3d=1"),
+		"tahsilat": credential(t, sb, "tahsilat", "full (secret key)"),
+		"iyzico":   credential(t, sb, "iyzico", "member-42"),
+	}
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   ephemeralVersions,
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{{
+			Config: providerConfig(sb, creds, "") + `
+ephemeral "paytoken_token" "sipay" {
+  gateway = "sipay"
+}
+ephemeral "paytoken_token" "tahsilat" {
+  gateway = "tahsilat"
+}
+ephemeral "paytoken_token" "iyzico" {
+  gateway = "iyzico"
+}
+
+locals {
+  headers = {
+    sipay    = "Bearer ${ephemeral.paytoken_token.sipay.access_token}"
+    tahsilat = "Bearer ${ephemeral.paytoken_token.tahsilat.access_token}"
+    iyzico   = "Bearer ${ephemeral.paytoken_token.iyzico.access_token}"
+  }
+}
+
+provider "echo" {
+  data = { for k, v in local.headers : k => sha256(trimprefix(v, "Bearer ")) }
+}
+resource "echo" "t" {}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("sipay"), issuedBy(sb.Gateway("sipay").Emulator)),
+				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("tahsilat"), issuedBy(sb.Gateway("tahsilat").Emulator)),
+				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("iyzico"), issuedBy(sb.Gateway("iyzico").Emulator)),
+			},
+		}},
+	})
+}
+
+// reuseConfig renders n identical sipay tokens, all read by echo.
+func reuseConfig(sb *sandbox.Sandbox, cred simkit.Credential, n int, reuse bool) string {
+	cfg := providerConfig(sb, map[string]simkit.Credential{"sipay": cred}, "")
+	cfg += fmt.Sprintf(`
+ephemeral "paytoken_token" "t" {
+  count   = %d
+  gateway = "sipay"
+  reuse   = %t
+}
+
+provider "echo" {
+  data = [for t in ephemeral.paytoken_token.t : sha256(t.access_token)]
+}
+resource "echo" "t" {}
+`, n, reuse)
+	return cfg
+}
+
+// TestAccTokenEphemeral_reuse opens N identical tokens. With reuse, each
+// Terraform run makes exactly one gateway call and hands the same token to
+// all N. With reuse = false, every open makes its own call: a run sends a
+// multiple of N requests (one apply command opens each token at plan and
+// again at apply) and the N tokens all differ.
+func TestAccTokenEphemeral_reuse(t *testing.T) {
+	const n = 5
+	sb := startSandbox(t)
+	cred := credential(t, sb, "sipay", "is_3d=1")
+	for _, reuse := range []bool{true, false} {
+		t.Run(fmt.Sprintf("reuse=%t", reuse), func(t *testing.T) {
+			r := &runs{}
+			distinct := 1
+			if !reuse {
+				distinct = n
+			}
+			resource.UnitTest(t, resource.TestCase{
+				TerraformVersionChecks:   ephemeralVersions,
+				ProtoV6ProviderFactories: factories(r),
+				Steps: []resource.TestStep{{
+					Config: reuseConfig(sb, cred, n, reuse),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data"), knownvalue.ListSizeExact(n)),
+						distinctValues("echo.t", tfjsonpath.New("data"), distinct),
+					},
+				}},
+			})
+			got := r.requesting()
+			if len(got) == 0 {
+				t.Fatal("no Terraform run sent a token request")
+			}
+			for i, calls := range got {
+				if reuse && calls != 1 || !reuse && calls%n != 0 {
+					t.Errorf("run %d of %d sent %d token requests for %d identical tokens with reuse = %t (all runs: %v); want %s",
+						i+1, len(got), calls, n, reuse, got, map[bool]string{true: "1", false: fmt.Sprintf("a multiple of %d", n)}[reuse])
+				}
+			}
+		})
+	}
+}
+
+// distinctValues checks how many distinct values a list in state holds.
+func distinctValues(addr string, p tfjsonpath.Path, want int) statecheck.StateCheck {
+	return stateFunc(func(state *tfjson.State) error {
+		v, err := stateValue(state, addr, p)
+		if err != nil {
+			return err
+		}
+		list, ok := v.([]any)
+		if !ok {
+			return fmt.Errorf("%s at %s is %T, not a list", addr, p, v)
+		}
+		seen := map[string]bool{}
+		for _, e := range list {
+			seen[fmt.Sprint(e)] = true
+		}
+		if len(seen) != want {
+			return fmt.Errorf("%s at %s holds %d distinct values, want %d", addr, p, len(seen), want)
+		}
+		return nil
+	})
+}
+
+// stateFunc is a state check made of a function over the state's JSON.
+type stateFunc func(state *tfjson.State) error
+
+func (f stateFunc) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if req.State == nil || req.State.Values == nil {
+		resp.Error = errors.New("no state")
+		return
+	}
+	resp.Error = f(req.State)
+}
+
+// stateValue returns the value at p of the resource addr in state.
+func stateValue(state *tfjson.State, addr string, p tfjsonpath.Path) (any, error) {
+	if state.Values == nil || state.Values.RootModule == nil {
+		return nil, errors.New("state has no root module")
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Address == addr {
+			return tfjsonpath.Traverse(r.AttributeValues, p)
+		}
+	}
+	return nil, fmt.Errorf("%s not found in state", addr)
+}
