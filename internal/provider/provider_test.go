@@ -1,237 +1,257 @@
 package provider
 
 import (
-	"context"
 	"fmt"
-	"net/http"
-	"os"
-	"os/exec"
-	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
-	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
-	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
 )
 
-// TestMain makes every Terraform the tests run the one installed here:
-// never a download, never a version check.
-func TestMain(m *testing.M) {
-	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
-	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
-		tf, err := exec.LookPath("terraform")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "The acceptance tests run the real Terraform CLI: install Terraform >= 1.10 on PATH, or set TF_ACC_TERRAFORM_PATH to its binary.")
-			os.Exit(2)
+// noSecretsIn fails the test when a step's error text holds any of the
+// secrets, then hands the error on to ExpectError.
+func noSecretsIn(t *testing.T, secrets ...string) func(error) error {
+	return func(err error) error {
+		for _, s := range secrets {
+			if s != "" && strings.Contains(err.Error(), s) {
+				t.Errorf("the error shown to the user holds a secret (%d characters)", len(s))
+			}
 		}
-		_ = os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
+		return err
 	}
-	os.Exit(m.Run())
 }
 
-// ephemeralVersions skips ephemeral resource tests below Terraform 1.10,
-// which has no ephemeral resources.
-var ephemeralVersions = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
-
-// runs records, for each Terraform run (one provider process in
-// production, one provider instance here), how many HTTP requests it sent.
-type runs struct {
-	mu     sync.Mutex
-	counts []*atomic.Int64
-}
-
-func (r *runs) add() *atomic.Int64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	c := &atomic.Int64{}
-	r.counts = append(r.counts, c)
-	return c
-}
-
-// requesting returns the request count of every run that sent any.
-func (r *runs) requesting() []int64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []int64
-	for _, c := range r.counts {
-		if n := c.Load(); n > 0 {
-			out = append(out, n)
+// sensitiveSettings returns the values of a credential's secrets.
+func sensitiveSettings(c simkit.Credential) []string {
+	var out []string
+	for _, k := range []string{"app_secret", "secret_key", "session_token"} {
+		if v := c.Settings[k]; v != "" {
+			out = append(out, v)
+		}
+		if v := c.Args[k]; v != "" {
+			out = append(out, v)
 		}
 	}
 	return out
 }
 
-type countingTransport struct {
-	next  http.RoundTripper
-	count *atomic.Int64
+func tokenConfig(gateway, args string) string {
+	return fmt.Sprintf("ephemeral \"paytoken_token\" \"t\" {\n  gateway = %q\n%s}\n", gateway, args)
 }
 
-func (c countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	c.count.Add(1)
-	return c.next.RoundTrip(r)
-}
-
-// factories returns the provider factories of a test: a fresh paytoken
-// provider for every Terraform run, as Terraform starts a fresh provider
-// process for every run, with short retry waits, plus the echo provider
-// for reading ephemeral values. r may be nil.
-func factories(r *runs) map[string]func() (tfprotov6.ProviderServer, error) {
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"paytoken": func() (tfprotov6.ProviderServer, error) {
-			var count *atomic.Int64
-			if r != nil {
-				count = r.add()
+// TestAccProvider_missingCredentials asks each gateway for a token without
+// one of the settings it needs: the error names the attribute and the
+// environment variable, and no request reaches the gateway.
+func TestAccProvider_missingCredentials(t *testing.T) {
+	sb := startSandbox(t)
+	clearProviderEnv(t)
+	iyz := credential(t, sb, "iyzico", "member-42")
+	tah := credential(t, sb, "tahsilat", "full (secret key)")
+	without := func(c simkit.Credential, drop string) simkit.Credential {
+		s := map[string]string{}
+		for k, v := range c.Settings {
+			if k != drop {
+				s[k] = v
 			}
-			p := &PaytokenProvider{version: "test", cache: newTokenCache(), now: time.Now,
-				httpOptions: func(o *clients.HTTPOptions) {
-					o.RetryWaitMin = 5 * time.Millisecond
-					o.RetryWaitMax = 20 * time.Millisecond
-					o.RetryAfterMax = 50 * time.Millisecond
-					if count != nil {
-						o.Transport = countingTransport{next: http.DefaultTransport, count: count}
-					}
-				}}
-			return providerserver.NewProtocol6WithError(p)()
-		},
-		"echo": echoprovider.NewProviderServer(),
+		}
+		return simkit.Credential{Settings: s}
 	}
-}
-
-// startSandbox serves every gateway's emulator on loopback for one test.
-func startSandbox(t *testing.T) *sandbox.Sandbox {
-	t.Helper()
-	sb, err := sandbox.Start(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
+	cases := []struct {
+		name, gateway string
+		cred          simkit.Credential
+		args          string
+		want          string
+	}{
+		{"sipay app_id", "sipay", simkit.Credential{}, "", `Missing Sipay App ID.*sipay\.app_id.*PAYTOKEN_SIPAY_APP_ID`},
+		{"sipay app_secret", "sipay", simkit.Credential{Settings: map[string]string{"app_id": "sandbox-sipay-is3d-1"}}, "",
+			`Missing Sipay App Secret.*sipay\.app_secret.*PAYTOKEN_SIPAY_APP_SECRET`},
+		{"tahsilat secret_key", "tahsilat", simkit.Credential{}, "", `tahsilat\.secret_key.*PAYTOKEN_TAHSILAT_SECRET_KEY`},
+		{"tahsilat public_key", "tahsilat", without(tah, "public_key"), "  tahsilat = { key = \"public\" }\n",
+			`tahsilat\.public_key.*PAYTOKEN_TAHSILAT_PUBLIC_KEY`},
+		{"iyzico api_key", "iyzico", without(iyz, "api_key"), "", `iyzico\.api_key.*PAYTOKEN_IYZICO_API_KEY`},
+		{"iyzico member_identifier", "iyzico", without(iyz, "member_identifier"), "",
+			`iyzico\.member_identifier.*member_identifier.*PAYTOKEN_IYZICO_MEMBER_IDENTIFIER`},
+		{"iyzico session_token", "iyzico", without(iyz, "session_token"), "",
+			`iyzico\.session_token.*PAYTOKEN_IYZICO_SESSION_TOKEN`},
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = sb.Shutdown(ctx)
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      providerConfig(sb, map[string]simkit.Credential{c.gateway: c.cred}, "") + tokenConfig(c.gateway, c.args),
+			ExpectError: errorPattern(c.want),
+		})
+	}
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   ephemeralVersions,
+		ProtoV6ProviderFactories: factories(nil),
+		Steps:                    steps,
 	})
-	return sb
-}
-
-// credential returns the sandbox credential of gateway whose label starts
-// with label.
-func credential(t *testing.T, sb *sandbox.Sandbox, gateway, label string) simkit.Credential {
-	t.Helper()
-	g := sb.Gateway(gateway)
-	if g == nil {
-		t.Fatalf("no %s emulator in the sandbox", gateway)
-	}
-	var labels []string
-	for _, c := range g.Emulator.Credentials() {
-		if strings.HasPrefix(c.Label, label) {
-			return c
-		}
-		labels = append(labels, c.Label)
-	}
-	t.Fatalf("no %s sandbox credential labelled %q; have %q", gateway, label, labels)
-	return simkit.Credential{}
-}
-
-// hclString quotes s as an HCL string literal.
-func hclString(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "${", "$${", "%{", "%%{")
-	return `"` + r.Replace(s) + `"`
-}
-
-// hclObject renders map entries as HCL object attributes, sorted.
-func hclObject(indent string, m map[string]string) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s%s = %s\n", indent, k, hclString(m[k]))
-	}
-	return b.String()
-}
-
-// gatewayBlock renders a provider's nested block for a gateway: the
-// credential's settings and the emulator's base URL.
-func gatewayBlock(sb *sandbox.Sandbox, gateway string, c simkit.Credential) string {
-	settings := map[string]string{"base_url": sb.Gateway(gateway).BaseURL}
-	for k, v := range c.Settings {
-		settings[k] = v
-	}
-	return fmt.Sprintf("  %s = {\n%s  }\n", gateway, hclObject("    ", settings))
-}
-
-// providerConfig renders a provider "paytoken" block with a block for each
-// given gateway credential, plus extra lines.
-func providerConfig(sb *sandbox.Sandbox, creds map[string]simkit.Credential, extra string) string {
-	names := make([]string, 0, len(creds))
-	for n := range creds {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	b.WriteString("provider \"paytoken\" {\n")
-	for _, n := range names {
-		b.WriteString(gatewayBlock(sb, n, creds[n]))
-	}
-	b.WriteString(extra)
-	b.WriteString("}\n")
-	return b.String()
-}
-
-// tokenArgs renders a token's nested argument block for its gateway from a
-// credential's Args, or "" when it has none.
-func tokenArgs(gateway string, c simkit.Credential) string {
-	if len(c.Args) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("  %s = {\n%s  }\n", gateway, hclObject("    ", c.Args))
-}
-
-// echoToken renders an ephemeral token and an echo provider configured with
-// its results, so the results can be checked in the echo resource's state.
-// The token itself goes in only as its SHA-256, so state never holds it.
-func echoToken(gateway, args, extra string) string {
-	return fmt.Sprintf(`
-ephemeral "paytoken_token" "t" {
-  gateway = %q
-%s%s}
-
-provider "echo" {
-  data = {
-    token_sha256         = sha256(ephemeral.paytoken_token.t.access_token)
-    expires_at           = ephemeral.paytoken_token.t.expires_at
-    issued_at            = ephemeral.paytoken_token.t.issued_at
-    supports_2d          = ephemeral.paytoken_token.t.supports_2d
-    supports_3d          = ephemeral.paytoken_token.t.supports_3d
-    supports_white_label = ephemeral.paytoken_token.t.supports_white_label
-    supports_branded     = ephemeral.paytoken_token.t.supports_branded
-    supports_installment = ephemeral.paytoken_token.t.supports_installment
-    requires_3d_choice   = ephemeral.paytoken_token.t.requires_3d_choice
-    scopes               = ephemeral.paytoken_token.t.scopes
-  }
-}
-
-resource "echo" "t" {}
-`, gateway, args, extra)
-}
-
-// clearProviderEnv unsets every PAYTOKEN_ variable for the test, so the
-// machine's environment cannot change what a test sees.
-func clearProviderEnv(t *testing.T) {
-	t.Helper()
-	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "PAYTOKEN_") {
-			t.Setenv(name, "")
+	for gw, n := range sb.Calls() {
+		if n != 0 {
+			t.Errorf("%s received %d requests; a missing setting must be caught before any request", gw, n)
 		}
 	}
+}
+
+// TestAccProvider_wrongCredentials asks each gateway for a token with
+// credentials it refuses: the error carries the gateway's own code and
+// message, and none of the secrets.
+func TestAccProvider_wrongCredentials(t *testing.T) {
+	sb := startSandbox(t)
+	with := func(c simkit.Credential, k, v string) simkit.Credential {
+		s := map[string]string{}
+		for kk, vv := range c.Settings {
+			s[kk] = vv
+		}
+		s[k] = v
+		return simkit.Credential{Settings: s}
+	}
+	cases := []struct {
+		gateway string
+		cred    simkit.Credential
+		want    string
+	}{
+		{"sipay", with(credential(t, sb, "sipay", "is_3d=1"), "app_secret", "wrong-secret-0123456789"),
+			`Sipay Token Request Failed.*error code 30: Invalid credentials`},
+		{"tahsilat", with(credential(t, sb, "tahsilat", "full (secret key)"), "secret_key", "sk_test_wrong0123456789"),
+			`Tahsilat Token Request Failed.*HTTP 401.*invalid_api_key`},
+		{"iyzico", with(credential(t, sb, "iyzico", "member-42"), "secret_key", "wrong-iyzico-secret-0123"),
+			`iyzico Token Request Failed.*error code 1000: Geçersiz imza`},
+		{"iyzico", with(credential(t, sb, "iyzico", "member-42"), "api_key", "unknown-api-key"),
+			`iyzico Token Request Failed.*error code 1001`},
+	}
+	for _, c := range cases {
+		t.Run(c.gateway+"/"+c.want[len(c.want)-4:], func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				TerraformVersionChecks:   ephemeralVersions,
+				ProtoV6ProviderFactories: factories(nil),
+				ErrorCheck:               noSecretsIn(t, sensitiveSettings(c.cred)...),
+				Steps: []resource.TestStep{{
+					Config:      providerConfig(sb, map[string]simkit.Credential{c.gateway: c.cred}, "") + tokenConfig(c.gateway, ""),
+					ExpectError: errorPattern(c.want),
+				}},
+			})
+		})
+	}
+}
+
+// TestAccProvider_validation checks that bad input known at plan time is
+// refused with a diagnostic that says what to change, before any request.
+func TestAccProvider_validation(t *testing.T) {
+	sb := startSandbox(t)
+	sipay := map[string]simkit.Credential{"sipay": credential(t, sb, "sipay", "is_3d=1")}
+	cases := []struct {
+		name, config, want string
+	}{
+		{"unknown gateway", providerConfig(sb, sipay, "") + tokenConfig("paypal", ""),
+			`gateway.*value must be one of.*"iyzico".*"sipay".*"tahsilat".*got: "paypal"`},
+		{"another gateway's block", providerConfig(sb, sipay, "") + tokenConfig("sipay", "  tahsilat = { key = \"public\" }\n"),
+			`Arguments for Another Gateway.*gateway = "tahsilat"`},
+		{"bad key", providerConfig(sb, sipay, "") + tokenConfig("tahsilat", "  tahsilat = { key = \"private\" }\n"),
+			`tahsilat\.key.*value must be one of.*"secret".*"public"`},
+		{"bad locale", providerConfig(sb, sipay, "") + tokenConfig("iyzico", "  iyzico = { locale = \"de\" }\n"),
+			`iyzico\.locale.*value must be one of.*"tr".*"en"`},
+		{"bad min_valid_for", providerConfig(sb, sipay, "") + tokenConfig("sipay", "  min_valid_for = \"a minute\"\n"),
+			`Invalid Time Duration String Value.*min_valid_for = "a minute"`},
+		{"negative min_valid_for", providerConfig(sb, sipay, "") + tokenConfig("sipay", "  min_valid_for = \"-1m\"\n"),
+			`Duration Out of Range.*min_valid_for`},
+		{"plain http base_url", `provider "paytoken" {
+  sipay = { base_url = "http://app.sipay.com.tr/ccpayment" }
+}
+` + tokenConfig("sipay", ""), `Invalid Base URL.*plain http://.*non-loopback host "app.sipay.com.tr"`},
+		{"relative base_url", `provider "paytoken" {
+  iyzico = { base_url = "sandbox-api.iyzipay.com" }
+}
+` + tokenConfig("iyzico", ""), `Invalid Base URL.*absolute URL`},
+		{"max_retries", "provider \"paytoken\" {\n  max_retries = 11\n}\n" + tokenConfig("sipay", ""),
+			`max_retries.*between 0 and 10, got: 11`},
+		{"request_timeout", "provider \"paytoken\" {\n  request_timeout = \"0s\"\n}\n" + tokenConfig("sipay", ""),
+			`Duration Out of Range.*request_timeout`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: c.config, ExpectError: errorPattern(c.want)})
+	}
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   ephemeralVersions,
+		ProtoV6ProviderFactories: factories(nil),
+		Steps:                    steps,
+	})
+	for gw, n := range sb.Calls() {
+		if n != 0 {
+			t.Errorf("%s received %d requests; bad input must be refused before any request", gw, n)
+		}
+	}
+}
+
+// TestAccProvider_badEnvironment checks environment variables with
+// unusable values: the error names the variable and what to set.
+func TestAccProvider_badEnvironment(t *testing.T) {
+	sb := startSandbox(t)
+	sipay := map[string]simkit.Credential{"sipay": credential(t, sb, "sipay", "is_3d=1")}
+	cases := []struct {
+		env, value, want string
+	}{
+		{"PAYTOKEN_MAX_RETRIES", "many", `Invalid Max Retries.*PAYTOKEN_MAX_RETRIES.*0 to 10`},
+		{"PAYTOKEN_REQUEST_TIMEOUT", "30", `Invalid Request Timeout.*PAYTOKEN_REQUEST_TIMEOUT.*Go duration`},
+		{"PAYTOKEN_SIPAY_SANDBOX", "maybe", `Invalid Sipay Provider Setting.*PAYTOKEN_SIPAY_SANDBOX.*true or false`},
+	}
+	for _, c := range cases {
+		t.Run(c.env, func(t *testing.T) {
+			clearProviderEnv(t)
+			t.Setenv(c.env, c.value)
+			cred := sipay["sipay"]
+			resource.UnitTest(t, resource.TestCase{
+				TerraformVersionChecks:   ephemeralVersions,
+				ProtoV6ProviderFactories: factories(nil),
+				Steps: []resource.TestStep{{
+					// The sandbox choice only matters without base_url, so that
+					// case configures the credentials alone.
+					Config: map[bool]string{
+						true:  "provider \"paytoken\" {\n  sipay = {\n" + hclObject("    ", cred.Settings) + "  }\n}\n",
+						false: providerConfig(sb, sipay, ""),
+					}[c.env == "PAYTOKEN_SIPAY_SANDBOX"] + tokenConfig("sipay", ""),
+					ExpectError: errorPattern(c.want),
+				}},
+			})
+		})
+	}
+}
+
+// TestAccProvider_unusedGatewayNeedsNothing configures only Sipay and a bad
+// Tahsilat environment: a Sipay token works, because a gateway's settings
+// are looked at only when one of its tokens is asked for.
+func TestAccProvider_unusedGatewayNeedsNothing(t *testing.T) {
+	sb := startSandbox(t)
+	clearProviderEnv(t)
+	t.Setenv("PAYTOKEN_TAHSILAT_SANDBOX", "perhaps")
+	t.Setenv("PAYTOKEN_IYZICO_BASE_URL", "ftp://example.com")
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   ephemeralVersions,
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{{
+			Config: providerConfig(sb, map[string]simkit.Credential{"sipay": credential(t, sb, "sipay", "is_3d=2")}, "") +
+				echoToken("sipay", "", ""),
+		}},
+	})
+	if got := sb.Calls()["sipay"]; got == 0 {
+		t.Error("the Sipay emulator received no request")
+	}
+}
+
+// TestAccToken_tooShortLived asks for a token that must stay valid longer
+// than the gateway issues them for: the error says both durations.
+func TestAccToken_tooShortLived(t *testing.T) {
+	sb := startSandbox(t)
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   ephemeralVersions,
+		ProtoV6ProviderFactories: factories(nil),
+		Steps: []resource.TestStep{{
+			Config: providerConfig(sb, map[string]simkit.Credential{"tahsilat": credential(t, sb, "tahsilat", "full (secret key)")}, "") +
+				tokenConfig("tahsilat", "  min_valid_for = \"15m\"\n"),
+			ExpectError: errorPattern(`Token Expires Too Soon.*valid for (9m5\d|10m0)s.*min_valid_for \(15m0s\)`),
+		}},
+	})
 }

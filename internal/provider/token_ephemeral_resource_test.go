@@ -69,7 +69,11 @@ var capabilityCases = []capabilityCase{
 
 // resultChecks checks an object's token results at base against c.
 func (c capabilityCase) resultChecks(resourceAddr string, base tfjsonpath.Path) []statecheck.StateCheck {
-	at := func(name string) tfjsonpath.Path { return base.AtMapKey(name) }
+	return c.checksAt(resourceAddr, func(name string) tfjsonpath.Path { return base.AtMapKey(name) })
+}
+
+// checksAt checks the token results of resourceAddr, each found with at.
+func (c capabilityCase) checksAt(resourceAddr string, at func(string) tfjsonpath.Path) []statecheck.StateCheck {
 	scopes := knownvalue.Check(knownvalue.Null())
 	if c.scopes != nil {
 		var elems []knownvalue.Check

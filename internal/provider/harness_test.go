@@ -1,0 +1,261 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
+)
+
+// TestMain makes every Terraform the tests run the one installed here:
+// never a download, never a version check.
+func TestMain(m *testing.M) {
+	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	// An empty CLI configuration of the tests' own, so a developer's
+	// dev_overrides, plugin cache or credentials cannot change a test.
+	dir, err := os.MkdirTemp("", "paytoken-test-cli")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	cliConfig := filepath.Join(dir, "terraformrc")
+	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	_ = os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		tf, err := exec.LookPath("terraform")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "The acceptance tests run the real Terraform CLI: install Terraform >= 1.10 on PATH, or set TF_ACC_TERRAFORM_PATH to its binary.")
+			os.Exit(2)
+		}
+		_ = os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// errorPattern compiles a pattern for a diagnostic. Terraform wraps
+// diagnostic text, so each space in re matches any run of whitespace, and
+// "." matches newlines too.
+func errorPattern(re string) *regexp.Regexp {
+	return regexp.MustCompile(`(?s)` + strings.ReplaceAll(re, " ", `\s+`))
+}
+
+// ephemeralVersions skips ephemeral resource tests below Terraform 1.10,
+// which has no ephemeral resources.
+var ephemeralVersions = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+
+// runs records, for each Terraform run (one provider process in
+// production, one provider instance here), how many HTTP requests it sent.
+type runs struct {
+	mu     sync.Mutex
+	counts []*atomic.Int64
+}
+
+func (r *runs) add() *atomic.Int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := &atomic.Int64{}
+	r.counts = append(r.counts, c)
+	return c
+}
+
+// requesting returns the request count of every run that sent any.
+func (r *runs) requesting() []int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []int64
+	for _, c := range r.counts {
+		if n := c.Load(); n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+type countingTransport struct {
+	next  http.RoundTripper
+	count *atomic.Int64
+}
+
+func (c countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.count.Add(1)
+	return c.next.RoundTrip(r)
+}
+
+// factories returns the provider factories of a test: a fresh paytoken
+// provider for every Terraform run, as Terraform starts a fresh provider
+// process for every run, with short retry waits, plus the echo provider
+// for reading ephemeral values. r may be nil.
+func factories(r *runs) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"paytoken": func() (tfprotov6.ProviderServer, error) {
+			var count *atomic.Int64
+			if r != nil {
+				count = r.add()
+			}
+			p := &PaytokenProvider{version: "test", cache: newTokenCache(), now: time.Now,
+				httpOptions: func(o *clients.HTTPOptions) {
+					o.RetryWaitMin = 5 * time.Millisecond
+					o.RetryWaitMax = 20 * time.Millisecond
+					o.RetryAfterMax = 50 * time.Millisecond
+					if count != nil {
+						o.Transport = countingTransport{next: http.DefaultTransport, count: count}
+					}
+				}}
+			return providerserver.NewProtocol6WithError(p)()
+		},
+		"echo": echoprovider.NewProviderServer(),
+	}
+}
+
+// startSandbox serves every gateway's emulator on loopback for one test.
+func startSandbox(t *testing.T) *sandbox.Sandbox {
+	t.Helper()
+	sb, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = sb.Shutdown(ctx)
+	})
+	return sb
+}
+
+// credential returns the sandbox credential of gateway whose label starts
+// with label.
+func credential(t *testing.T, sb *sandbox.Sandbox, gateway, label string) simkit.Credential {
+	t.Helper()
+	g := sb.Gateway(gateway)
+	if g == nil {
+		t.Fatalf("no %s emulator in the sandbox", gateway)
+	}
+	var labels []string
+	for _, c := range g.Emulator.Credentials() {
+		if strings.HasPrefix(c.Label, label) {
+			return c
+		}
+		labels = append(labels, c.Label)
+	}
+	t.Fatalf("no %s sandbox credential labelled %q; have %q", gateway, label, labels)
+	return simkit.Credential{}
+}
+
+// hclString quotes s as an HCL string literal.
+func hclString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "${", "$${", "%{", "%%{")
+	return `"` + r.Replace(s) + `"`
+}
+
+// hclObject renders map entries as HCL object attributes, sorted.
+func hclObject(indent string, m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s%s = %s\n", indent, k, hclString(m[k]))
+	}
+	return b.String()
+}
+
+// gatewayBlock renders a provider's nested block for a gateway: the
+// credential's settings and the emulator's base URL.
+func gatewayBlock(sb *sandbox.Sandbox, gateway string, c simkit.Credential) string {
+	settings := map[string]string{"base_url": sb.Gateway(gateway).BaseURL}
+	for k, v := range c.Settings {
+		settings[k] = v
+	}
+	return fmt.Sprintf("  %s = {\n%s  }\n", gateway, hclObject("    ", settings))
+}
+
+// providerConfig renders a provider "paytoken" block with a block for each
+// given gateway credential, plus extra lines.
+func providerConfig(sb *sandbox.Sandbox, creds map[string]simkit.Credential, extra string) string {
+	names := make([]string, 0, len(creds))
+	for n := range creds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("provider \"paytoken\" {\n")
+	for _, n := range names {
+		b.WriteString(gatewayBlock(sb, n, creds[n]))
+	}
+	b.WriteString(extra)
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// tokenArgs renders a token's nested argument block for its gateway from a
+// credential's Args, or "" when it has none.
+func tokenArgs(gateway string, c simkit.Credential) string {
+	if len(c.Args) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("  %s = {\n%s  }\n", gateway, hclObject("    ", c.Args))
+}
+
+// echoToken renders an ephemeral token and an echo provider configured with
+// its results, so the results can be checked in the echo resource's state.
+// The token itself goes in only as its SHA-256, so state never holds it.
+func echoToken(gateway, args, extra string) string {
+	return fmt.Sprintf(`
+ephemeral "paytoken_token" "t" {
+  gateway = %q
+%s%s}
+
+provider "echo" {
+  data = {
+    token_sha256         = sha256(ephemeral.paytoken_token.t.access_token)
+    expires_at           = ephemeral.paytoken_token.t.expires_at
+    issued_at            = ephemeral.paytoken_token.t.issued_at
+    supports_2d          = ephemeral.paytoken_token.t.supports_2d
+    supports_3d          = ephemeral.paytoken_token.t.supports_3d
+    supports_white_label = ephemeral.paytoken_token.t.supports_white_label
+    supports_branded     = ephemeral.paytoken_token.t.supports_branded
+    supports_installment = ephemeral.paytoken_token.t.supports_installment
+    requires_3d_choice   = ephemeral.paytoken_token.t.requires_3d_choice
+    scopes               = ephemeral.paytoken_token.t.scopes
+  }
+}
+
+resource "echo" "t" {}
+`, gateway, args, extra)
+}
+
+// clearProviderEnv unsets every PAYTOKEN_ variable for the test, so the
+// machine's environment cannot change what a test sees.
+func clearProviderEnv(t *testing.T) {
+	t.Helper()
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "PAYTOKEN_") {
+			t.Setenv(name, "")
+		}
+	}
+}
