@@ -1,0 +1,193 @@
+// Package tahsilat is the Tahsilat gateway client: one POST to
+// /v1/token/get-token, authorised with the merchant's secret or public key
+// as a bearer token, answering an opaque access token valid for ten
+// minutes.
+//
+// A token made with the public key may be used for 3D Secure payments only,
+// so its supports_2d is always false. The sandbox host is picked from the
+// key prefixes (sk_test_, pk_test_) when the user did not choose, as the
+// official SDKs do.
+package tahsilat
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+)
+
+// Name is the gateway's name in configurations.
+const Name = "tahsilat"
+
+// The documented base URLs.
+const (
+	ProductionURL = "https://api.tahsilat.com"
+	SandboxURL    = "https://api.sandbox.tahsilat.com"
+)
+
+// TokenPath is appended to the base URL for the token call.
+const TokenPath = "/v1/token/get-token"
+
+// DefaultLifetime is how long a token lives when the answer does not say:
+// the documented ten minutes.
+const DefaultLifetime = 10 * time.Minute
+
+// Names of the provider settings and the token argument.
+const (
+	SettingSecretKey = "secret_key"
+	SettingPublicKey = "public_key"
+	ArgKey           = "key"
+)
+
+// KeyKind says which of the merchant's keys asks for the token. It matters
+// beyond authentication: a public-key token is for 3D Secure payments only.
+type KeyKind string
+
+// The values of the key token argument.
+const (
+	KeySecret KeyKind = "secret"
+	KeyPublic KeyKind = "public"
+)
+
+// setting returns the provider setting that holds the key of this kind.
+func (k KeyKind) setting() string {
+	if k == KeyPublic {
+		return SettingPublicKey
+	}
+	return SettingSecretKey
+}
+
+// Spec describes the Tahsilat gateway. Each call returns a fresh Spec, so
+// callers may not affect each other by changing it.
+func Spec() *clients.Spec {
+	return &clients.Spec{
+		Name:          Name,
+		Title:         "Tahsilat",
+		ProductionURL: ProductionURL,
+		SandboxURL:    SandboxURL,
+		SandboxHint:   sandboxHint,
+		SandboxHintDoc: "When `sandbox` is not set, a key starting with `sk_test_` or `pk_test_` selects the sandbox " +
+			"(the `secret_key` decides when it is set, otherwise the `public_key`), as Tahsilat's own SDKs do.",
+		Settings: []clients.Field{
+			{
+				Name: SettingSecretKey,
+				Description: "Tahsilat secret key (`sk_live_…`, or `sk_test_…` for the sandbox), sent as " +
+					"`Authorization: Bearer` to get a token with `key = \"secret\"`, the default. Keep it server-side. " +
+					"Needed only when a `secret` token is requested; a `sk_test_` key selects the sandbox when `sandbox` " +
+					"is not set. Falls back to the `" + clients.EnvVar(Name, SettingSecretKey) + "` environment variable.",
+				Sensitive: true,
+			},
+			{
+				Name: SettingPublicKey,
+				Description: "Tahsilat public key (`pk_live_…`, or `pk_test_…` for the sandbox), sent as " +
+					"`Authorization: Bearer` to get a token with `key = \"public\"`. Such a token is for 3D Secure " +
+					"payments only. Tahsilat says the public key may be shown in web and mobile apps, so it is not " +
+					"treated as sensitive. Needed only when a `public` token is requested; when `secret_key` is not set, " +
+					"a `pk_test_` key selects the sandbox. Falls back to the `" + clients.EnvVar(Name, SettingPublicKey) +
+					"` environment variable.",
+			},
+		},
+		Args: []clients.Field{keyArg()},
+		New:  New,
+	}
+}
+
+// keyArg is the key token argument. It is built afresh each time so no
+// caller shares its OneOf slice with another.
+func keyArg() clients.Field {
+	return clients.Field{
+		Name: ArgKey,
+		Description: "Which merchant key asks for the token: `\"secret\"` (the default) uses `secret_key`; " +
+			"`\"public\"` uses `public_key`. A token made with the public key is for 3D Secure payments only, " +
+			"so its `supports_2d` is `false`.",
+		OneOf:   []string{string(KeySecret), string(KeyPublic)},
+		Default: string(KeySecret),
+	}
+}
+
+// sandboxHint follows the SDKs: test keys live on the sandbox host. The
+// secret key decides when both are set, because it is the default key.
+func sandboxHint(settings clients.Values) bool {
+	key := settings.Get(SettingSecretKey)
+	if key == "" {
+		key = settings.Get(SettingPublicKey)
+	}
+	return strings.HasPrefix(key, "sk_test_") || strings.HasPrefix(key, "pk_test_")
+}
+
+// New builds a Tahsilat client. It needs one of the two keys; which one a
+// token call needs depends on its key argument, so that is checked in Token.
+func New(cfg clients.Config) (clients.Gateway, error) {
+	base, err := cfg.BaseURLFor(Spec())
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Settings.Get(SettingPublicKey) == "" {
+		if err := clients.Require(Name, cfg.Settings, false, SettingSecretKey); err != nil {
+			return nil, err
+		}
+	}
+	h := cfg.HTTP
+	if h == nil {
+		h = clients.NewHTTP(clients.HTTPOptions{})
+	}
+	return &client{
+		url: base + TokenPath,
+		keys: clients.Values{
+			SettingSecretKey: cfg.Settings.Get(SettingSecretKey),
+			SettingPublicKey: cfg.Settings.Get(SettingPublicKey),
+		},
+		keyArg: keyArg(),
+		http:   h,
+		now:    cfg.Clock(),
+	}, nil
+}
+
+// client is bound to one merchant's keys. It never changes after New, so it
+// is safe for concurrent use.
+type client struct {
+	url    string
+	keys   clients.Values // a copy, so later changes to the settings do not reach it
+	keyArg clients.Field
+	http   *clients.HTTP
+	now    func() time.Time
+}
+
+// String keeps the keys out of anything that formats a client: fmt prints
+// unexported fields raw, bypassing clients.Values' redaction.
+func (c *client) String() string { return "tahsilat client(" + c.url + ")" }
+
+// GoString keeps the keys out of %#v.
+func (c *client) GoString() string { return c.String() }
+
+// Token asks Tahsilat for a token with the key the key argument names. Bad
+// or missing input is reported before any request is sent.
+func (c *client) Token(ctx context.Context, args clients.Values) (*clients.Token, error) {
+	kind := KeyKind(args.Get(ArgKey))
+	if kind == "" {
+		kind = KeySecret
+	}
+	if err := c.keyArg.CheckOneOf(Name, string(kind)); err != nil {
+		return nil, err
+	}
+	if err := clients.Require(Name, c.keys, false, kind.setting()); err != nil {
+		return nil, err
+	}
+	header := http.Header{}
+	header.Set("Authorization", "Bearer "+c.keys.Get(kind.setting()))
+	header.Set("Accept-Language", "tr")
+	header.Set("Content-Type", "application/json")
+	header.Set("Accept", "application/json")
+	resp, err := c.http.Do(ctx, &clients.Request{
+		Gateway: Name,
+		Method:  http.MethodPost,
+		URL:     c.url,
+		Header:  header,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return Parse(resp, c.now(), kind)
+}
