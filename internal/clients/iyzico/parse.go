@@ -1,0 +1,225 @@
+package iyzico
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/jwtclaims"
+)
+
+// RateLimitCode is the errorCode of iyzico's "Request Limit Exceeded"
+// failure, which may come with HTTP 200 and is worth retrying.
+const RateLimitCode = "50000"
+
+// Limits on the gateway's own words carried into errors, so a misbehaving
+// gateway cannot flood a diagnostic.
+const (
+	maxCodeLen    = 64
+	maxMessageLen = 500
+)
+
+// tokenResponse holds both the success and the failure body. The fields
+// whose JSON type iyzico is known to vary are kept raw and read leniently.
+type tokenResponse struct {
+	Status       string          `json:"status"`
+	ErrorCode    json.RawMessage `json:"errorCode"`
+	ErrorMessage json.RawMessage `json:"errorMessage"`
+	SystemTime   json.RawMessage `json:"systemTime"`
+	AccessToken  string          `json:"accessToken"`
+}
+
+// Parse turns an answer of the token call into a Token, received at
+// receivedAt. The body decides, not the HTTP status: a failure body is a
+// KindRejected error whatever the status, with iyzico's errorCode (a JSON
+// string or number) and errorMessage. A success needs a 2xx status and a
+// non-empty accessToken. The expiry is the JWT's exp, else systemTime plus
+// DefaultLifetime, else receivedAt plus DefaultLifetime; the issue time is
+// the JWT's iat, else systemTime, else receivedAt. Both are in UTC.
+func Parse(resp *clients.Response, receivedAt time.Time) (*clients.Token, error) {
+	var body tokenResponse
+	if err := resp.DecodeJSON(&body); err != nil {
+		return nil, resp.Malformed(Name, err)
+	}
+	code := errorCode(body.ErrorCode)
+	switch {
+	case strings.EqualFold(body.Status, "success"):
+		return success(resp, &body, receivedAt)
+	case strings.EqualFold(body.Status, "failure") || code != "":
+		return nil, rejected(resp, &body, code)
+	}
+	return nil, resp.Malformed(Name, errors.New(`the response's status is neither "success" nor "failure"`))
+}
+
+func success(resp *clients.Response, body *tokenResponse, receivedAt time.Time) (*clients.Token, error) {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, resp.Malformed(Name, errors.New("the response reports success with a non-2xx HTTP status"))
+	}
+	if strings.TrimSpace(body.AccessToken) == "" {
+		return nil, resp.NoToken(Name)
+	}
+	tok := &clients.Token{AccessToken: body.AccessToken}
+	claims, isJWT := jwtclaims.Read(body.AccessToken)
+	systemTime, hasSystemTime := millis(body.SystemTime)
+
+	issued := receivedAt.UTC()
+	if hasSystemTime {
+		issued = systemTime
+	}
+	if isJWT {
+		if iat, ok := claims.IssuedAt(); ok && usable(iat) {
+			issued = iat
+		}
+	}
+
+	expires := receivedAt.UTC().Add(DefaultLifetime)
+	if hasSystemTime && usable(systemTime.Add(DefaultLifetime)) {
+		expires = systemTime.Add(DefaultLifetime)
+	}
+	if isJWT {
+		if exp, ok := claims.ExpiresAt(); ok && usable(exp) {
+			expires = exp
+		}
+		if scopes, ok := claims.Strings("authorities"); ok {
+			tok.Scopes = scopes
+		}
+	}
+	tok.IssuedAt = issued.UTC()
+	tok.ExpiresAt = expires.UTC()
+	return tok, nil
+}
+
+// rejected builds the error for a failure body. When the body also carries
+// a token, none of its text is kept, because an error must never hold one.
+func rejected(resp *clients.Response, body *tokenResponse, code string) *clients.Error {
+	message := ""
+	var s string
+	if json.Unmarshal(body.ErrorMessage, &s) == nil {
+		message = s
+	}
+	if body.AccessToken != "" {
+		message = ""
+		if !digits(code) {
+			code = ""
+		}
+	}
+	return resp.Rejected(Name, clean(code, maxCodeLen), clean(message, maxMessageLen))
+}
+
+// RateLimited reports whether an answer is iyzico's rate-limit failure
+// (errorCode 50000, as a JSON string or number), which iyzico may send with
+// HTTP 200. It is the token request's RetryBody hook.
+func RateLimited(_ int, body []byte) bool {
+	var b struct {
+		Status    string          `json:"status"`
+		ErrorCode json.RawMessage `json:"errorCode"`
+	}
+	if json.Unmarshal(body, &b) != nil || strings.EqualFold(b.Status, "success") {
+		return false
+	}
+	return errorCode(b.ErrorCode) == RateLimitCode
+}
+
+// errorCode reads errorCode, which iyzico documents as a string but sends as
+// a number at times (50000); integral numbers read the same either way.
+func errorCode(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return ""
+		}
+		return strings.TrimSpace(s)
+	case 'n', 't', 'f', '{', '[':
+		return ""
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) != nil {
+		return ""
+	}
+	if i, err := n.Int64(); err == nil {
+		return strconv.FormatInt(i, 10)
+	}
+	if f, err := n.Float64(); err == nil && f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return strconv.FormatInt(int64(f), 10)
+	}
+	return n.String()
+}
+
+// millis reads systemTime, milliseconds since the Unix epoch, as a JSON
+// number or a numeric string. It reports false for anything else, and for
+// times no RFC 3339 string can carry.
+func millis(raw json.RawMessage) (time.Time, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return time.Time{}, false
+	}
+	var n json.Number
+	if raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return time.Time{}, false
+		}
+		n = json.Number(strings.TrimSpace(s))
+	} else if json.Unmarshal(raw, &n) != nil {
+		return time.Time{}, false
+	}
+	ms, err := n.Int64()
+	if err != nil {
+		f, ferr := n.Float64()
+		if ferr != nil || math.IsNaN(f) || math.Abs(f) > 1e15 {
+			return time.Time{}, false
+		}
+		ms = int64(f)
+	}
+	t := time.UnixMilli(ms).UTC()
+	return t, usable(t)
+}
+
+// usable reports whether t can be a token time: after the epoch and
+// within the years an RFC 3339 string can carry.
+func usable(t time.Time) bool {
+	return t.Year() >= 1970 && t.Year() <= 9999
+}
+
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// clean drops control characters and invalid UTF-8 from the gateway's own
+// words and caps their length, so they are safe in a one-line diagnostic.
+func clean(s string, maxRunes int) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			continue
+		}
+		if n == maxRunes {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.TrimSpace(b.String())
+}
