@@ -1,0 +1,282 @@
+package sipay
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/jwtclaims"
+)
+
+// StatusSuccess is the status_code of a successful answer; every other
+// code is a failure, whatever the HTTP status.
+const StatusSuccess = 100
+
+// Lifetime is how long Sipay's tokens are valid. It dates a token when
+// neither expires_at nor the JWT's exp can.
+const Lifetime = 2 * time.Hour
+
+// TimeLayout is the layout of expires_at: Turkey local time without a zone.
+const TimeLayout = "2006-01-02 15:04:05"
+
+// turkey is Turkey's zone, UTC+03:00 all year since 2016. A fixed zone,
+// rather than the tz database's Europe/Istanbul, keeps the result the same
+// on machines without tzdata.
+var turkey = time.FixedZone("TRT", 3*60*60)
+
+// ParseTurkeyTime reads a time such as "2021-01-29 16:46:01" as Turkey time
+// (UTC+03:00) and returns it in UTC. Only that zero-padded form is read,
+// optionally with fractional seconds: time.Parse alone would also take
+// unpadded hours and runs of spaces, which Sipay never sends, and a value in
+// another shape is better reported than guessed at. The error does not
+// quote s.
+func ParseTurkeyTime(s string) (time.Time, error) {
+	t, err := time.ParseInLocation(TimeLayout, s, turkey)
+	var buf [len(TimeLayout)]byte
+	if err != nil || len(s) < len(TimeLayout) || string(t.AppendFormat(buf[:0], TimeLayout)) != s[:len(TimeLayout)] {
+		return time.Time{}, errors.New("not a YYYY-MM-DD hh:mm:ss time")
+	}
+	return t.UTC(), nil
+}
+
+// envelope is every answer's outer shape. Fields stay raw because Sipay's
+// PHP back end sends numbers as strings at times, data as null or [] on
+// failure, and the shape of each decides what the answer means.
+type envelope struct {
+	StatusCode        json.RawMessage `json:"status_code"`
+	StatusDescription json.RawMessage `json:"status_description"`
+	Data              json.RawMessage `json:"data"`
+}
+
+type payload struct {
+	Token     json.RawMessage `json:"token"`
+	Is3D      json.RawMessage `json:"is_3d"`
+	ExpiresAt json.RawMessage `json:"expires_at"`
+}
+
+// Parse reads Sipay's answer to a token call. receivedAt stands in for the
+// issue time when the token is not a JWT with iat. Success is status_code
+// 100 (a JSON number or a numeric string) whatever the HTTP status; any
+// other code is a KindRejected *clients.Error carrying Sipay's code and
+// status_description. The returned times are in UTC. Parse is pure: it
+// reads only its arguments.
+func Parse(resp *clients.Response, receivedAt time.Time) (*clients.Token, error) {
+	if resp == nil {
+		return nil, &clients.Error{Gateway: Name, Kind: clients.KindMalformed, Err: errors.New("there was no response")}
+	}
+	var env envelope
+	if err := resp.DecodeJSON(&env); err != nil {
+		return nil, resp.Malformed(Name, err)
+	}
+	if isNull(env.StatusCode) {
+		return nil, resp.Malformed(Name, errors.New("the response has no status_code"))
+	}
+	code, ok := intValue(env.StatusCode)
+	if !ok {
+		return nil, resp.Malformed(Name, errors.New("the response's status_code is not a number"))
+	}
+	var data payload
+	if isObject(env.Data) {
+		// The envelope decoded, so env.Data is a valid object, and raw
+		// fields accept any JSON value: this cannot fail.
+		_ = json.Unmarshal(env.Data, &data)
+	}
+	token, tokenIsString := stringValue(data.Token)
+	if code != StatusSuccess {
+		message := ""
+		// A failure body that carries a token is not quoted at all: its
+		// message could hold the token.
+		if token == "" && !carriesToken(resp.Body) {
+			if s, ok := stringValue(env.StatusDescription); ok {
+				message = sanitize(s)
+			}
+		}
+		return nil, resp.Rejected(Name, strconv.FormatInt(code, 10), message)
+	}
+	switch {
+	case isNull(data.Token):
+		return nil, resp.NoToken(Name)
+	case !tokenIsString:
+		return nil, resp.Malformed(Name, errors.New("the response's data.token is not a string"))
+	case strings.TrimSpace(token) == "":
+		return nil, resp.NoToken(Name)
+	case strings.IndexFunc(token, unicode.IsControl) >= 0:
+		return nil, resp.Malformed(Name, errors.New("the response's data.token holds control characters, which a bearer token cannot"))
+	}
+	return normalise(token, data, receivedAt.UTC()), nil
+}
+
+// normalise builds the token from a successful answer's data.
+func normalise(token string, data payload, receivedAt time.Time) *clients.Token {
+	tok := &clients.Token{AccessToken: token, IssuedAt: receivedAt}
+	claims, isJWT := jwtclaims.Read(token)
+	if isJWT {
+		if iat, ok := claims.IssuedAt(); ok {
+			tok.IssuedAt = iat
+		}
+		if scopes, ok := claims.Strings("scopes"); ok {
+			tok.Scopes = scopes
+		}
+	}
+
+	fallback, fallbackName := tok.IssuedAt.Add(Lifetime), "the issue time plus 2 hours"
+	if isJWT {
+		if exp, ok := claims.ExpiresAt(); ok {
+			fallback, fallbackName = exp, "the token's exp claim"
+		}
+	}
+	tok.ExpiresAt = fallback
+	if !isNull(data.ExpiresAt) {
+		s, isString := stringValue(data.ExpiresAt)
+		var at time.Time
+		var err error
+		if isString {
+			at, err = ParseTurkeyTime(s)
+		}
+		if isString && err == nil {
+			tok.ExpiresAt = at
+		} else {
+			tok.Warnings = append(tok.Warnings, fmt.Sprintf(
+				"Sipay's expires_at %s could not be read as Turkey time in the form YYYY-MM-DD hh:mm:ss, "+
+					"so the expiry was taken from %s instead: %s.",
+				describe(data.ExpiresAt, token), fallbackName, fallback.Format(time.RFC3339)))
+		}
+	}
+
+	var warning string
+	tok.Capabilities, warning = capabilities(data.Is3D, token)
+	if warning != "" {
+		tok.Warnings = append(tok.Warnings, warning)
+	}
+	return tok
+}
+
+// capabilities maps is_3d to the flags of SPEC.md's table. Anything else
+// leaves every flag null and explains why in the warning.
+func capabilities(raw json.RawMessage, token string) (clients.Capabilities, string) {
+	t, f := clients.Bool(true), clients.Bool(false)
+	const unknown = "so supports_2d, supports_3d, supports_white_label, supports_branded and requires_3d_choice " +
+		"are null (unknown). The token is still usable."
+	if len(raw) == 0 {
+		return clients.Capabilities{}, "Sipay's answer has no is_3d (the merchant's payment integration mode), " + unknown
+	}
+	mode, ok := intValue(raw)
+	if ok {
+		switch mode {
+		case 0: // white-label 2D only
+			return clients.Capabilities{Supports2D: t, Supports3D: f, SupportsWhiteLabel: t, SupportsBranded: f, Requires3DChoice: f}, ""
+		case 1: // white-label 2D or 3D: the buyer must be offered the choice
+			return clients.Capabilities{Supports2D: t, Supports3D: t, SupportsWhiteLabel: t, SupportsBranded: f, Requires3DChoice: t}, ""
+		case 2: // white-label 3D only
+			return clients.Capabilities{Supports2D: f, Supports3D: t, SupportsWhiteLabel: t, SupportsBranded: f, Requires3DChoice: f}, ""
+		case 4: // Sipay's branded payment page
+			return clients.Capabilities{SupportsWhiteLabel: f, SupportsBranded: t, Requires3DChoice: f}, ""
+		}
+	}
+	return clients.Capabilities{}, fmt.Sprintf(
+		"Sipay answered is_3d %s, a payment integration mode this provider does not know (it knows 0, 1, 2 and 4), %s",
+		describe(raw, token), unknown)
+}
+
+// intValue reads an integer sent as a JSON number or as a string holding
+// one, as PHP back ends do. Integral floats such as 100.0 count.
+func intValue(raw json.RawMessage) (int64, bool) {
+	s, isString := stringValue(raw)
+	if isString {
+		s = strings.TrimSpace(s)
+	} else {
+		s = string(raw)
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n, true
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+// stringValue reports whether raw is a JSON string, and its value.
+func stringValue(raw json.RawMessage) (string, bool) {
+	if len(raw) == 0 || raw[0] != '"' {
+		return "", false
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// carriesToken reports whether a body may hold a token anywhere: a key
+// ending in "token" or something shaped like a JWT.
+func carriesToken(body []byte) bool {
+	if bytes.Contains(body, []byte("eyJ")) {
+		return true
+	}
+	for rest := body; ; {
+		i := bytes.Index(rest, []byte(`token"`))
+		if i < 0 {
+			return false
+		}
+		rest = bytes.TrimLeft(rest[i+len(`token"`):], " \t\r\n")
+		if len(rest) > 0 && rest[0] == ':' {
+			return true
+		}
+	}
+}
+
+func isNull(raw json.RawMessage) bool {
+	return len(raw) == 0 || string(raw) == "null"
+}
+
+func isObject(raw json.RawMessage) bool {
+	return len(raw) > 0 && raw[0] == '{'
+}
+
+// maxQuoted bounds the response values quoted in warnings and messages.
+const maxQuoted = 40
+
+// describe names a response value for a warning: quoted when short and
+// free of the token, by its size otherwise, so a warning never carries the
+// token or a wall of text.
+func describe(raw json.RawMessage, token string) string {
+	if s, ok := stringValue(raw); ok {
+		if utf8.RuneCountInString(s) <= maxQuoted && (token == "" || !strings.Contains(s, token)) {
+			return strconv.Quote(s)
+		}
+		return fmt.Sprintf("(a %d-character string)", utf8.RuneCountInString(s))
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, raw); err != nil {
+		return "(an unreadable JSON value)"
+	}
+	v := compact.String()
+	if len(v) <= maxQuoted && (token == "" || !strings.Contains(v, token)) {
+		return v
+	}
+	return fmt.Sprintf("(a %d-byte JSON value)", len(v))
+}
+
+// maxMessage bounds the gateway's failure message carried in errors.
+const maxMessage = 300
+
+// sanitize makes the gateway's failure message one bounded line.
+func sanitize(s string) string {
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r)
+	}), " ")
+	if utf8.RuneCountInString(s) > maxMessage {
+		s = string([]rune(s)[:maxMessage]) + "…"
+	}
+	return s
+}

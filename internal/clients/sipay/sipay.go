@@ -1,0 +1,163 @@
+// Package sipay fetches access tokens from Sipay's payment API
+// (POST {base_url}/api/token with the merchant's app_id and app_secret).
+//
+// Sipay answers HTTP 200 for most failures and says what happened in
+// status_code, so the body, not the HTTP status, decides success. The token
+// is an RS256 JWT valid for two hours; its expires_at has no zone and is
+// Turkey time, and is_3d names the merchant's payment integration mode, which
+// this package turns into capability flags.
+package sipay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+)
+
+// Name is the gateway's name in configurations.
+const Name = "sipay"
+
+// The documented base URLs: Sipay's "live" and "test" hosts, both under
+// /ccpayment.
+const (
+	ProductionURL = "https://app.sipay.com.tr/ccpayment"
+	SandboxURL    = "https://provisioning.sipay.com.tr/ccpayment"
+)
+
+// TokenPath is appended to the base URL for the token call.
+const TokenPath = "/api/token"
+
+// Names of the provider settings.
+const (
+	SettingAppID     = "app_id"
+	SettingAppSecret = "app_secret"
+)
+
+// Spec describes the Sipay gateway for the provider. It returns a fresh
+// Spec on each call so no caller can change another's.
+func Spec() *clients.Spec {
+	return &clients.Spec{
+		Name:          Name,
+		Title:         "Sipay",
+		ProductionURL: ProductionURL,
+		SandboxURL:    SandboxURL,
+		Settings: []clients.Field{
+			{
+				Name: SettingAppID,
+				Description: "The merchant's application ID (`app_id`) from the Sipay merchant panel. " +
+					"Falls back to the `" + clients.EnvVar(Name, SettingAppID) + "` environment variable. " +
+					"Needed only when a `paytoken_token` for `sipay` is opened or read.",
+			},
+			{
+				Name: SettingAppSecret,
+				Description: "The merchant's application secret (`app_secret`) from the Sipay merchant panel. " +
+					"Falls back to the `" + clients.EnvVar(Name, SettingAppSecret) + "` environment variable. " +
+					"Needed only when a `paytoken_token` for `sipay` is opened or read. " +
+					"It is sent only in the token request's body and never appears in logs, state or diagnostics.",
+				Sensitive: true,
+			},
+		},
+		New: New,
+	}
+}
+
+// New returns a Sipay client for one merchant. It fails with a
+// *clients.SettingError for an unusable base URL and a
+// *clients.MissingSettingError naming the first missing credential, before
+// any request is made. A nil cfg.HTTP gets the HTTP layer's defaults.
+func New(cfg clients.Config) (clients.Gateway, error) {
+	base, err := cfg.BaseURLFor(Spec())
+	if err != nil {
+		return nil, err
+	}
+	if err := clients.Require(Name, cfg.Settings, false, SettingAppID, SettingAppSecret); err != nil {
+		return nil, err
+	}
+	h := cfg.HTTP
+	if h == nil {
+		h = clients.NewHTTP(clients.HTTPOptions{})
+	}
+	return &client{
+		url:       base + TokenPath,
+		appID:     cfg.Settings.Get(SettingAppID),
+		appSecret: cfg.Settings.Get(SettingAppSecret),
+		http:      h,
+		now:       cfg.Clock(),
+	}, nil
+}
+
+// client holds one merchant's credentials. It is immutable, so it is safe
+// for concurrent use.
+type client struct {
+	url       string
+	appID     string
+	appSecret string
+	http      *clients.HTTP
+	now       func() time.Time
+}
+
+var _ clients.Gateway = (*client)(nil)
+
+// String keeps the secret out of anything that formats the client.
+func (c *client) String() string { return "sipay.client{url:" + c.url + "}" }
+
+// GoString keeps the secret out of %#v.
+func (c *client) GoString() string { return c.String() }
+
+type tokenRequest struct {
+	AppID     string `json:"app_id"`
+	AppSecret string `json:"app_secret"`
+}
+
+// Token asks Sipay for a fresh token. Sipay takes no token arguments, so
+// args is ignored.
+func (c *client) Token(ctx context.Context, _ clients.Values) (*clients.Token, error) {
+	body, err := json.Marshal(tokenRequest{AppID: c.appID, AppSecret: c.appSecret})
+	if err != nil {
+		// Marshalling two strings cannot fail; the error names no value.
+		return nil, &clients.Error{Gateway: Name, Kind: clients.KindTransport, Err: errors.New("the request body could not be built")}
+	}
+	resp, err := c.http.Do(ctx, &clients.Request{
+		Gateway: Name,
+		Method:  http.MethodPost,
+		URL:     c.url,
+		Header: http.Header{
+			"Content-Type": {"application/json"},
+			"Accept":       {"application/json"},
+		},
+		Body: body,
+	})
+	if err != nil {
+		return nil, err
+	}
+	tok, err := Parse(resp, c.now())
+	if err != nil {
+		c.scrubError(err)
+		return nil, err
+	}
+	c.scrubWarnings(tok)
+	return tok, nil
+}
+
+// scrubError removes the secret from the gateway's own failure message, in
+// case a gateway ever echoes the request back.
+func (c *client) scrubError(err error) {
+	if e, ok := clients.AsError(err); ok && c.appSecret != "" {
+		e.Message = strings.ReplaceAll(e.Message, c.appSecret, clients.Redacted)
+	}
+}
+
+// scrubWarnings does the same for warnings, which quote response values.
+func (c *client) scrubWarnings(tok *clients.Token) {
+	if c.appSecret == "" {
+		return
+	}
+	for i, w := range tok.Warnings {
+		tok.Warnings[i] = strings.ReplaceAll(w, c.appSecret, clients.Redacted)
+	}
+}

@@ -1,0 +1,346 @@
+// Package sipaysim emulates Sipay's token call, POST /ccpayment/api/token,
+// for tests, benchmarks and the sandbox command.
+//
+// It answers as Sipay's Laravel back end does: HTTP 200 whatever happened,
+// with the outcome in status_code. 100 carries an RS256 JWT (claims aud,
+// jti, iat, nbf, exp = iat + 2h, sub, scopes: []) with the merchant's
+// is_3d and expires_at in Turkey time ("2006-01-02 15:04:05", UTC+03:00);
+// 30 means invalid credentials, as in Sipay's PHP SDK; 1 is a validation
+// failure ("app id alanı gereklidir."), which is also what a body that is
+// not JSON, or not sent as application/json, gets, because Laravel then sees
+// no fields. Other paths answer 404 and other methods 405. Tokens are
+// signed with an RSA key made once per process (see PublicKey) and
+// recorded in the ledger.
+//
+// The built-in merchants (Fixtures) are one per documented is_3d value
+// (0, 1, 2 and 4) and one with is_3d 7, which the provider does not know:
+// app_id "sandbox-sipay-is3d-N" with app_secret "sandbox-secret-is3d-N".
+// WithMerchant adds merchants whose answers can be bent (is_3d as any JSON
+// value, an opaque token, no token, no or a custom expires_at) so client
+// tests can drive every case through real HTTP.
+//
+// Users point the provider at it with base_url
+// "http://127.0.0.1:PORT/ccpayment" (see BaseURL).
+package sipaysim
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
+)
+
+// BasePath is Sipay's documented base path; users' base_url ends with it.
+const BasePath = "/ccpayment"
+
+// TokenPath is the only path the emulator serves.
+const TokenPath = BasePath + "/api/token"
+
+// Lifetime is how long issued tokens are valid, as with Sipay.
+const Lifetime = 2 * time.Hour
+
+// TimeLayout is the layout of expires_at, in Turkey time.
+const TimeLayout = "2006-01-02 15:04:05"
+
+// maxRequestBytes bounds the request body the emulator reads.
+const maxRequestBytes = 64 << 10
+
+// turkey is UTC+03:00, fixed, as Sipay's clock is.
+var turkey = time.FixedZone("TRT", 3*60*60)
+
+// BaseURL returns the base_url to give the provider for an emulator served
+// at serverURL (such as an httptest.Server's URL).
+func BaseURL(serverURL string) string {
+	return strings.TrimRight(serverURL, "/") + BasePath
+}
+
+// Merchant is one set of credentials the emulator accepts, and how its
+// answers look.
+type Merchant struct {
+	// AppID and AppSecret are the credentials.
+	AppID     string
+	AppSecret string
+	// Label and Note describe the merchant in Credentials; empty ones are
+	// filled in.
+	Label string
+	Note  string
+	// Is3D is sent as is_3d verbatim, so a test can send any JSON value
+	// (1, "1", "x", true, null); nil leaves is_3d out of the answer.
+	Is3D json.RawMessage
+	// Sub is the JWT's sub claim (Sipay's merchant number); empty means
+	// one derived from the merchant's position.
+	Sub string
+	// OpaqueToken issues a random string that is not a JWT.
+	OpaqueToken bool
+	// OmitToken answers success without data.token.
+	OmitToken bool
+	// OmitExpiresAt leaves expires_at out of the answer.
+	OmitExpiresAt bool
+	// ExpiresAt, when not empty, is sent as expires_at verbatim instead of
+	// the real expiry.
+	ExpiresAt string
+}
+
+// Fixtures returns the built-in merchants, one per is_3d value.
+func Fixtures() []Merchant {
+	return []Merchant{
+		fixture(0, "White-label 2D only: supports_2d and supports_white_label true; supports_3d, supports_branded and requires_3d_choice false."),
+		fixture(1, "White-label 2D or 3D, as in Sipay's documented sample: the merchant's page must let the buyer choose (requires_3d_choice true); supports_2d, supports_3d and supports_white_label true."),
+		fixture(2, "White-label 3D only: supports_3d and supports_white_label true; supports_2d, supports_branded and requires_3d_choice false."),
+		fixture(4, "Sipay's branded payment page: supports_branded true, supports_white_label and requires_3d_choice false, supports_2d and supports_3d null."),
+		fixture(7, "An is_3d value the provider does not know: every capability flag is null and the token comes with a warning; it is still usable."),
+	}
+}
+
+func fixture(is3D int, note string) Merchant {
+	return Merchant{
+		AppID:     fmt.Sprintf("sandbox-sipay-is3d-%d", is3D),
+		AppSecret: fmt.Sprintf("sandbox-secret-is3d-%d", is3D),
+		Label:     fmt.Sprintf("is_3d=%d", is3D),
+		Note:      note,
+		Is3D:      json.RawMessage(fmt.Sprint(is3D)),
+		Sub:       fmt.Sprint(86 + is3D),
+	}
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithClock makes the emulator read the time from now, so tests can fix
+// iat, exp and expires_at.
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) { s.now = now }
+}
+
+// WithMerchant adds a merchant, or replaces the one with the same AppID.
+func WithMerchant(m Merchant) Option {
+	return func(s *Server) {
+		if i, ok := s.byID[m.AppID]; ok {
+			if m.Sub == "" {
+				m.Sub = s.merchants[i].Sub
+			}
+			s.merchants[i] = m
+			return
+		}
+		if m.Sub == "" {
+			m.Sub = fmt.Sprint(1000 + len(s.merchants))
+		}
+		s.byID[m.AppID] = len(s.merchants)
+		s.merchants = append(s.merchants, m)
+	}
+}
+
+// Server is the Sipay emulator. It is safe for concurrent use; build it
+// with New.
+type Server struct {
+	faults    simkit.Injector
+	ledger    simkit.Ledger
+	now       func() time.Time
+	merchants []Merchant
+	byID      map[string]int
+	handler   http.Handler
+}
+
+var _ simkit.Emulator = (*Server)(nil)
+
+// New returns an emulator that knows the Fixtures and any merchants the
+// options add.
+func New(opts ...Option) *Server {
+	s := &Server{now: time.Now, byID: map[string]int{}}
+	for _, m := range Fixtures() {
+		WithMerchant(m)(s)
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	s.handler = s.faults.Wrap(http.HandlerFunc(s.serve))
+	return s
+}
+
+// ServeHTTP answers a request, through the fault injector first.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+// Faults returns the injector in front of the emulator.
+func (s *Server) Faults() *simkit.Injector { return &s.faults }
+
+// Issued returns every token issued, in order.
+func (s *Server) Issued() []string { return s.ledger.All() }
+
+// Credentials returns every merchant's credentials, fixtures first.
+func (s *Server) Credentials() []simkit.Credential {
+	out := make([]simkit.Credential, len(s.merchants))
+	for i, m := range s.merchants {
+		label, note := m.Label, m.Note
+		if label == "" {
+			label = "app_id=" + m.AppID
+		}
+		if note == "" {
+			note = "A merchant added by the emulator's user."
+		}
+		out[i] = simkit.Credential{
+			Label:    label,
+			Note:     note,
+			Settings: map[string]string{"app_id": m.AppID, "app_secret": m.AppSecret},
+		}
+	}
+	return out
+}
+
+// failure is Sipay's failure body. Data is a pointer so validation
+// failures can send "data": null as the PHP SDK shows, while invalid
+// credentials send no data at all, as the doc page shows.
+type failure struct {
+	StatusCode        int              `json:"status_code"`
+	StatusDescription string           `json:"status_description"`
+	Data              *json.RawMessage `json:"data,omitempty"`
+}
+
+type success struct {
+	StatusCode        int         `json:"status_code"`
+	StatusDescription string      `json:"status_description"`
+	Data              successData `json:"data"`
+}
+
+type successData struct {
+	Token     *string         `json:"token,omitempty"`
+	Is3D      json.RawMessage `json:"is_3d,omitempty"`
+	ExpiresAt *string         `json:"expires_at,omitempty"`
+}
+
+// The status codes and descriptions the emulator sends.
+const (
+	StatusSuccess            = 100
+	StatusValidation         = 1
+	StatusInvalidCredentials = 30
+
+	descSuccess            = "Successfully Generated token"
+	descInvalidCredentials = "Invalid credentials"
+	descAppIDRequired      = "app id alanı gereklidir."
+	descAppSecretRequired  = "app secret alanı gereklidir."
+)
+
+var jsonNull = json.RawMessage("null")
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != TokenPath {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{
+			"message": fmt.Sprintf("The %s method is not supported for this route. Supported methods: POST.", r.Method),
+		})
+		return
+	}
+	fields, tooLarge := readFields(w, r)
+	if tooLarge {
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"message": "Request body too large."})
+		return
+	}
+	appID, appSecret := fields["app_id"], fields["app_secret"]
+	switch {
+	case appID == "":
+		writeJSON(w, http.StatusOK, failure{StatusCode: StatusValidation, StatusDescription: descAppIDRequired, Data: &jsonNull})
+		return
+	case appSecret == "":
+		writeJSON(w, http.StatusOK, failure{StatusCode: StatusValidation, StatusDescription: descAppSecretRequired, Data: &jsonNull})
+		return
+	}
+	i, known := s.byID[appID]
+	if !known || subtle.ConstantTimeCompare([]byte(appSecret), []byte(s.merchants[i].AppSecret)) != 1 {
+		writeJSON(w, http.StatusOK, failure{StatusCode: StatusInvalidCredentials, StatusDescription: descInvalidCredentials})
+		return
+	}
+	s.issue(w, s.merchants[i])
+}
+
+// readFields reads app_id and app_secret as Laravel would: from a JSON
+// body sent as application/json, and as absent otherwise. A value that is
+// not a string is kept as its JSON text, so it never matches a credential.
+func readFields(w http.ResponseWriter, r *http.Request) (fields map[string]string, tooLarge bool) {
+	data, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBytes))
+	var maxErr *http.MaxBytesError
+	if errors.As(readErr, &maxErr) {
+		return nil, true
+	}
+	fields = map[string]string{}
+	mt, _, ctErr := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var raw map[string]json.RawMessage
+	if readErr != nil || ctErr != nil || mt != "application/json" || json.Unmarshal(data, &raw) != nil {
+		return fields, false
+	}
+	for k, v := range raw {
+		var s string
+		switch {
+		case string(v) == "null":
+		case json.Unmarshal(v, &s) == nil:
+			fields[k] = s
+		default:
+			fields[k] = string(v)
+		}
+	}
+	return fields, false
+}
+
+// issue answers a merchant's successful call and records the token.
+func (s *Server) issue(w http.ResponseWriter, m Merchant) {
+	now := s.now().Truncate(time.Second)
+	exp := now.Add(Lifetime)
+	var token string
+	var err error
+	if m.OpaqueToken {
+		token = opaqueToken()
+	} else {
+		token, err = signToken(m.Sub, now, exp)
+	}
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": "Server Error"})
+		return
+	}
+	data := successData{Is3D: m.Is3D}
+	if !m.OmitToken {
+		data.Token = &token
+	}
+	if !m.OmitExpiresAt {
+		at := exp.In(turkey).Format(TimeLayout)
+		if m.ExpiresAt != "" {
+			at = m.ExpiresAt
+		}
+		data.ExpiresAt = &at
+	}
+	body, err := json.Marshal(success{StatusCode: StatusSuccess, StatusDescription: descSuccess, Data: data})
+	if err != nil {
+		// Only a merchant whose Is3D is not valid JSON gets here.
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": "Server Error"})
+		return
+	}
+	if !m.OmitToken {
+		s.ledger.Add(token)
+	}
+	writeBody(w, http.StatusOK, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"message":"Server Error"}`)
+	}
+	writeBody(w, status, body)
+}
+
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-cache, private")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
