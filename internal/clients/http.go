@@ -348,12 +348,14 @@ func (r *Response) DecodeJSON(v any) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &syntax) && syntax.Offset >= int64(len(r.Body)):
+		// encoding/json reports a body cut off in the middle as a syntax
+		// error at its very end.
+		return fmt.Errorf("the response body is truncated JSON (%d bytes)", len(r.Body))
 	case errors.As(err, &syntax):
 		return fmt.Errorf("the response body is not valid JSON (at byte %d of %d, Content-Type %q)", syntax.Offset, len(r.Body), r.Header.Get("Content-Type"))
 	case errors.As(err, &typ):
 		return fmt.Errorf("the response field %q is a JSON %s where %s was expected", typ.Field, typ.Value, typ.Type)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Errorf("the response body is truncated JSON (%d bytes)", len(r.Body))
 	}
 	return errors.New("the response body could not be decoded as JSON")
 }

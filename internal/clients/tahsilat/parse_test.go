@@ -441,9 +441,9 @@ func TestParseFailure(t *testing.T) {
 		{
 			name:   "truncated JSON is malformed",
 			status: http.StatusOK,
-			body:   `{"status":true,"data":{"access_token":"trunc`,
+			body:   `{"status":true,"data":{"access_token":"tok_9f3aQ`,
 			kind:   clients.KindMalformed,
-			secret: "trunc",
+			secret: "tok_9f3aQ",
 		},
 		{
 			name:   "success body with an HTTP error status",
