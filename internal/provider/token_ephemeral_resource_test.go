@@ -401,3 +401,5 @@ func stateValue(state *tfjson.State, addr string, p tfjsonpath.Path) (any, error
 	}
 	return nil, fmt.Errorf("%s not found in state", addr)
 }
+
+var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)

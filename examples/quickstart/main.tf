@@ -1,0 +1,73 @@
+# A token from each gateway, with nothing but `gateway` set: credentials and
+# base URLs come from PAYTOKEN_* environment variables. `make demo` sets them
+# from the local sandbox; for real gateways, export your own.
+
+terraform {
+  required_version = ">= 1.10"
+
+  required_providers {
+    paytoken = {
+      source = "paytoken/paytoken"
+    }
+  }
+}
+
+provider "paytoken" {}
+
+# The tokens themselves: handed to other providers while Terraform runs,
+# never written to state or plan files.
+ephemeral "paytoken_token" "sipay" {
+  gateway = "sipay"
+
+  lifecycle {
+    postcondition {
+      condition     = length(self.access_token) > 0
+      error_message = "Sipay issued an empty token."
+    }
+  }
+}
+
+ephemeral "paytoken_token" "tahsilat" {
+  gateway = "tahsilat"
+
+  lifecycle {
+    postcondition {
+      condition     = length(self.access_token) > 0
+      error_message = "Tahsilat issued an empty token."
+    }
+  }
+}
+
+ephemeral "paytoken_token" "iyzico" {
+  gateway = "iyzico"
+
+  iyzico = {
+    conversation_id = "quickstart"
+  }
+
+  lifecycle {
+    postcondition {
+      condition     = length(self.access_token) > 0
+      error_message = "iyzico issued an empty token."
+    }
+  }
+}
+
+# Everything but the token, safe to keep in state. Within one run, a data
+# source and an ephemeral resource with the same arguments share one token,
+# so these are the very tokens opened above.
+data "paytoken_token" "sipay" {
+  gateway = "sipay"
+}
+
+data "paytoken_token" "tahsilat" {
+  gateway = "tahsilat"
+}
+
+data "paytoken_token" "iyzico" {
+  gateway = "iyzico"
+
+  iyzico = {
+    conversation_id = "quickstart"
+  }
+}
