@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
 )
 
@@ -74,7 +75,7 @@ func NewHTTP(opts HTTPOptions) *HTTP {
 	}
 	transport := opts.Transport
 	if transport == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
+		t := cleanhttp.DefaultPooledTransport()
 		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		transport = t
 	}

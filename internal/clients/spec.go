@@ -82,6 +82,15 @@ func (c Config) Clock() func() time.Time {
 	return time.Now
 }
 
+// HTTPLayer returns c.HTTP, or an HTTP layer with default options when it
+// is nil, as in tests that build a client alone.
+func (c Config) HTTPLayer() *HTTP {
+	if c.HTTP != nil {
+		return c.HTTP
+	}
+	return NewHTTP(HTTPOptions{})
+}
+
 // BaseURLFor picks the base URL for spec: an explicit base URL wins, then
 // an explicit sandbox choice, then the gateway's hint, then production.
 // The result is checked with CheckBaseURL.

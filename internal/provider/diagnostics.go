@@ -73,7 +73,7 @@ func missingDetail(spec *clients.Spec, r tokenRequest, m *clients.MissingSetting
 	}
 	var where []string
 	var p *path.Path
-	if !(r.dataSource && field.Sensitive) {
+	if !r.dataSource || !field.Sensitive {
 		where = append(where, fmt.Sprintf("set %s.%s on this paytoken_token", spec.Name, m.Name))
 		pp := path.Root(spec.Name).AtName(m.Name)
 		p = &pp

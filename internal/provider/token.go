@@ -22,6 +22,22 @@ type providerData struct {
 	now      func() time.Time
 }
 
+// configuredData returns the provider's data handed to a data source or
+// ephemeral resource's Configure, which is nil before the provider is
+// configured. kind names the caller for the diagnostic.
+func configuredData(data any, kind string) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if data == nil {
+		return nil, diags
+	}
+	d, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected "+kind+" Configure Type",
+			fmt.Sprintf("Expected *provider.providerData, got %T. Please report this issue to the provider developers.", data))
+	}
+	return d, diags
+}
+
 // tokenRequest is one open of the ephemeral resource or one read of the
 // data source.
 type tokenRequest struct {

@@ -22,7 +22,7 @@ func TestTokenCache_concurrentSameKey(t *testing.T) {
 	c := newTokenCache()
 	var fetches atomic.Int64
 	release := make(chan struct{})
-	fetch := func(context.Context) (*clients.Token, error) {
+	fetch := func(context.Context) (*clients.Token, error) { //nolint:unparam // the cache's fetch signature
 		fetches.Add(1)
 		<-release
 		return &clients.Token{AccessToken: "t", ExpiresAt: now.Add(time.Hour)}, nil
@@ -92,12 +92,12 @@ func TestTokenCache_minValidFor(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	c := newTokenCache()
 	n := 0
-	fetch := func(context.Context) (*clients.Token, error) {
+	fetch := func(context.Context) (*clients.Token, error) { //nolint:unparam // the cache's fetch signature
 		n++
 		return &clients.Token{AccessToken: fmt.Sprint(n), ExpiresAt: now.Add(5 * time.Minute)}, nil
 	}
-	get := func(min time.Duration) string {
-		tok, _, err := c.get(context.Background(), "k", fixedClock(now), min, fetch)
+	get := func(minValidFor time.Duration) string {
+		tok, _, err := c.get(context.Background(), "k", fixedClock(now), minValidFor, fetch)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -76,16 +76,11 @@ func ephemeralAttrs(specs map[string]attrSpec) map[string]schema.Attribute {
 
 // Configure receives the provider's data.
 func (e *TokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
+	data, diags := configuredData(req.ProviderData, "Ephemeral Resource")
+	resp.Diagnostics.Append(diags...)
+	if data != nil {
+		e.data = data
 	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Ephemeral Resource Configure Type",
-			fmt.Sprintf("Expected *provider.providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
-		return
-	}
-	e.data = data
 }
 
 // ValidateConfig rejects argument blocks of another gateway.

@@ -58,7 +58,11 @@ func TestTokenEphemeral_openAndRenew(t *testing.T) {
 		t.Fatalf("schema: %v %v", err, schemas.Diagnostics)
 	}
 	providerType := schemas.Provider.ValueType()
-	blockType := providerType.(tftypes.Object).AttributeTypes["tahsilat"]
+	providerObject, ok := providerType.(tftypes.Object)
+	if !ok {
+		t.Fatalf("the provider schema is a %s, not an object", providerType)
+	}
+	blockType := providerObject.AttributeTypes["tahsilat"]
 	block := objectValue(t, blockType, map[string]tftypes.Value{
 		"secret_key": tftypes.NewValue(tftypes.String, cred.Settings["secret_key"]),
 		"base_url":   tftypes.NewValue(tftypes.String, sb.Gateway("tahsilat").BaseURL),

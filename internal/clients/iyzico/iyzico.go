@@ -141,10 +141,7 @@ func New(cfg clients.Config) (clients.Gateway, error) {
 	if err := clients.Require(Name, cfg.Settings, false, settingAPIKey, settingSecretKey); err != nil {
 		return nil, err
 	}
-	h := cfg.HTTP
-	if h == nil {
-		h = clients.NewHTTP(clients.HTTPOptions{})
-	}
+	h := cfg.HTTPLayer()
 	var localeField clients.Field
 	for _, f := range tokenArgs() {
 		if f.Name == argLocale {

@@ -78,10 +78,7 @@ func New(cfg clients.Config) (clients.Gateway, error) {
 	if err := clients.Require(Name, cfg.Settings, false, SettingAppID, SettingAppSecret); err != nil {
 		return nil, err
 	}
-	h := cfg.HTTP
-	if h == nil {
-		h = clients.NewHTTP(clients.HTTPOptions{})
-	}
+	h := cfg.HTTPLayer()
 	return &client{
 		url:       base + TokenPath,
 		appID:     cfg.Settings.Get(SettingAppID),

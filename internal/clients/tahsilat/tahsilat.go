@@ -129,10 +129,7 @@ func New(cfg clients.Config) (clients.Gateway, error) {
 			return nil, err
 		}
 	}
-	h := cfg.HTTP
-	if h == nil {
-		h = clients.NewHTTP(clients.HTTPOptions{})
-	}
+	h := cfg.HTTPLayer()
 	return &client{
 		url: base + TokenPath,
 		keys: clients.Values{
