@@ -69,6 +69,9 @@ type Error struct {
 	Location string
 	// Attempts is how many HTTP attempts were made.
 	Attempts int
+	// Transient marks a refusal that is temporary although its HTTP status
+	// does not say so, such as iyzico's rate limit sent with HTTP 200.
+	Transient bool
 	// Err is the underlying cause, if any.
 	Err error
 }
@@ -117,7 +120,7 @@ func (e *Error) Retryable() bool {
 	case KindTransport:
 		return true
 	case KindHTTPStatus, KindRejected:
-		return retryableStatus(e.StatusCode)
+		return e.Transient || retryableStatus(e.StatusCode)
 	}
 	return false
 }

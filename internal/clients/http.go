@@ -123,6 +123,9 @@ type Response struct {
 	ReceivedAt time.Time
 	// Attempts is how many HTTP attempts were made.
 	Attempts int
+	// transient is set when the request's RetryBody hook flagged this
+	// answer, so a refusal built from it reads as temporary.
+	transient bool
 }
 
 var errBodyTooLarge = fmt.Errorf("response body is larger than %d bytes", MaxBodyBytes)
@@ -160,12 +163,13 @@ func (h *HTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	}
 
 	attempts := 0
+	transient := false
 	client := &retryablehttp.Client{
 		HTTPClient:   h.client,
 		RetryWaitMin: h.opts.RetryWaitMin,
 		RetryWaitMax: h.opts.RetryWaitMax,
 		RetryMax:     h.opts.MaxRetries,
-		CheckRetry:   checkRetry(req.RetryBody),
+		CheckRetry:   checkRetry(req.RetryBody, &transient),
 		Backoff:      h.backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, attempt int) {
@@ -177,6 +181,12 @@ func (h *HTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	}
 	start := time.Now()
 	resp, err := client.Do(rreq)
+	if err != nil && resp != nil {
+		// Signing a retry failed, or the context ended: the previous
+		// answer, already drained, is not the answer.
+		_ = resp.Body.Close()
+		resp = nil
+	}
 	if resp == nil {
 		if err == nil {
 			err = errors.New("no response")
@@ -203,14 +213,17 @@ func (h *HTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 		Body:       data,
 		ReceivedAt: time.Now(),
 		Attempts:   attempts,
+		transient:  transient,
 	}, nil
 }
 
 // checkRetry decides whether an attempt is retried. It reads the body within
 // the attempt, so a connection that breaks mid-body is retried like one that
-// never answered, and so retryBody can see it.
-func checkRetry(retryBody func(int, []byte) bool) retryablehttp.CheckRetry {
+// never answered, and so retryBody can see it. flagged records whether
+// retryBody flagged the latest answer.
+func checkRetry(retryBody func(int, []byte) bool, flagged *bool) retryablehttp.CheckRetry {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		*flagged = false
 		if ctx.Err() != nil {
 			return false, ctx.Err()
 		}
@@ -228,7 +241,8 @@ func checkRetry(retryBody func(int, []byte) bool) retryablehttp.CheckRetry {
 		case retryableStatus(resp.StatusCode):
 			return true, nil
 		case retryBody != nil && !isRedirect(resp.StatusCode):
-			return retryBody(resp.StatusCode, data), nil
+			*flagged = retryBody(resp.StatusCode, data)
+			return *flagged, nil
 		}
 		return false, nil
 	}
@@ -290,11 +304,12 @@ func (h *HTTP) backoff(minWait, maxWait time.Duration, attempt int, resp *http.R
 // JitteredBackoff returns a wait between half and all of
 // minWait*2^attempt, capped at maxWait.
 func JitteredBackoff(minWait, maxWait time.Duration, attempt int) time.Duration {
+	// Compare before shifting, so a large attempt or minWait cannot
+	// overflow into a short wait; a negative attempt counts as the first.
+	attempt = max(attempt, 0)
 	wait := maxWait
-	if attempt < 32 {
-		if w := minWait << attempt; w > 0 && w < maxWait {
-			wait = w
-		}
+	if minWait > 0 && attempt < 63 && minWait <= maxWait>>attempt {
+		wait = minWait << attempt
 	}
 	half := wait / 2
 	if half <= 0 {
@@ -372,10 +387,11 @@ func (r *Response) Malformed(gateway string, cause error) *Error {
 }
 
 // Rejected returns a KindRejected error carrying the gateway's own code and
-// message.
+// message. It is Transient when the request's RetryBody hook flagged the
+// answer.
 func (r *Response) Rejected(gateway, code, message string) *Error {
 	return &Error{Gateway: gateway, Kind: KindRejected, StatusCode: r.StatusCode, Attempts: r.Attempts,
-		Code: code, Message: message}
+		Code: code, Message: message, Transient: r.transient}
 }
 
 // NoToken returns a KindNoToken error.

@@ -129,10 +129,21 @@ func requestFailedDetail(spec *clients.Spec, g *gatewaySettings, h *clients.HTTP
 			fmt.Fprintf(&b, "Check that %s is the %s API's base URL (set with %s.base_url or %s).", base, spec.Title, spec.Name, clients.EnvVar(spec.Name, "base_url"))
 		}
 	case clients.KindTransport:
-		if isTimeout(e.Err) {
+		switch {
+		case isTimeout(e.Err):
 			fmt.Fprintf(&b, "%s did not answer at %s within request_timeout (%s)%s. Check network access to the host, or raise request_timeout or max_retries.",
 				spec.Title, base, opts.Timeout, attempts)
-		} else {
+		case e.StatusCode != 0:
+			// The gateway was reached and began to answer: advice about
+			// host names and proxies would mislead.
+			tries := ""
+			if e.Attempts > 1 {
+				tries = fmt.Sprintf(", after %d attempts", e.Attempts)
+			}
+			fmt.Fprintf(&b, "%s answered %s at %s, but the connection broke before the whole answer arrived%s: %v. "+
+				"This is usually a network problem between here and the gateway. Run again, or raise max_retries (now %d).",
+				spec.Title, status, base, tries, cause(e.Err), opts.MaxRetries)
+		default:
 			fmt.Fprintf(&b, "%s could not be reached at %s%s: %v. Check the host name, network access and any proxy settings (HTTPS_PROXY).",
 				spec.Title, base, attempts, cause(e.Err))
 		}

@@ -25,12 +25,14 @@ func Read(token string) (Claims, bool) {
 	return Claims{m: m}, true
 }
 
-// ExpiresAt returns the exp claim in UTC, if present and numeric.
+// ExpiresAt returns the exp claim in UTC, if present, numeric, not zero and
+// within the years 1 to 9999.
 func (c Claims) ExpiresAt() (time.Time, bool) {
 	return numericDate(c.m.GetExpirationTime())
 }
 
-// IssuedAt returns the iat claim in UTC, if present and numeric.
+// IssuedAt returns the iat claim in UTC, if present, numeric, not zero and
+// within the years 1 to 9999.
 func (c Claims) IssuedAt() (time.Time, bool) {
 	return numericDate(c.m.GetIssuedAt())
 }
@@ -63,5 +65,12 @@ func numericDate(d *jwt.NumericDate, err error) (time.Time, bool) {
 	if err != nil || d == nil {
 		return time.Time{}, false
 	}
-	return d.UTC(), true
+	// A claim far out of range (1e300, or past what int64 seconds hold)
+	// wraps into a nonsense year; an instant RFC 3339 cannot write is no
+	// usable date, so callers fall back as if the claim were absent.
+	t := d.UTC()
+	if y := t.Year(); y < 1 || y > 9999 {
+		return time.Time{}, false
+	}
+	return t, true
 }
