@@ -23,6 +23,25 @@ func noSecretsIn(t *testing.T, secrets ...string) func(error) error {
 	}
 }
 
+// expectError stands in for a step's ExpectError where the error must also
+// be checked for secrets: the testing framework calls ErrorCheck only for
+// steps without ExpectError. The returned ErrorCheck fails the test when the
+// error holds a secret, and turns an error that does not match want into a
+// failure; failed reports whether any step failed at all.
+func expectError(t *testing.T, want string, secrets ...string) (check func(error) error, failed func() bool) {
+	saw := false
+	return func(err error) error {
+			saw = true
+			_ = noSecretsIn(t, secrets...)(err)
+			if !errorPattern(want).MatchString(err.Error()) {
+				return fmt.Errorf("the error does not match %q: %w", want, err)
+			}
+			return nil
+		}, func() bool {
+			return saw
+		}
+}
+
 // sensitiveSettings returns the values of a credential's secrets.
 func sensitiveSettings(c simkit.Credential) []string {
 	var out []string
@@ -124,15 +143,18 @@ func TestAccProvider_wrongCredentials(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.gateway+"/"+c.want[len(c.want)-4:], func(t *testing.T) {
+			check, failed := expectError(t, c.want, sensitiveSettings(c.cred)...)
 			resource.UnitTest(t, resource.TestCase{
 				TerraformVersionChecks:   ephemeralVersions,
 				ProtoV6ProviderFactories: factories(nil),
-				ErrorCheck:               noSecretsIn(t, sensitiveSettings(c.cred)...),
+				ErrorCheck:               check,
 				Steps: []resource.TestStep{{
-					Config:      providerConfig(sb, map[string]simkit.Credential{c.gateway: c.cred}, "") + tokenConfig(c.gateway, ""),
-					ExpectError: errorPattern(c.want),
+					Config: providerConfig(sb, map[string]simkit.Credential{c.gateway: c.cred}, "") + tokenConfig(c.gateway, ""),
 				}},
 			})
+			if !failed() {
+				t.Errorf("the token request with wrong credentials succeeded; want an error matching %q", c.want)
+			}
 		})
 	}
 }
