@@ -14,7 +14,7 @@ die() { printf '\033[31mdemo: %s\033[0m\n' "$*" >&2; exit 1; }
 command -v go >/dev/null || die "Go is needed: https://go.dev/dl/"
 terraform=${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || true)}
 [[ -n $terraform ]] || die "Terraform >= 1.10 is needed on PATH (or set TF_ACC_TERRAFORM_PATH)."
-tf_version=$("$terraform" version -json | sed -n 's/.*"terraform_version": *"\([0-9.]*\).*/\1/p')
+tf_version=$("$terraform" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9.]*\).*/\1/p')
 IFS=. read -r major minor _ <<<"$tf_version"
 if (( major < 1 || (major == 1 && minor < 10) )); then
   die "Terraform $tf_version found at $terraform; ephemeral resources need Terraform >= 1.10."

@@ -87,7 +87,7 @@ func (p *PaytokenProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Fetches short-lived access tokens from Turkish payment gateways (" + gatewayTitles() + ") " +
-			"for use at apply time, without the token or the credentials ever landing in state. " +
+			"for use while Terraform runs, without the token or the credentials ever landing in state. " +
 			"Every attribute is optional and falls back to its environment variable; a gateway's credentials are needed only " +
 			"when a `paytoken_token` for that gateway is opened or read.",
 		Attributes: attrs,
@@ -106,7 +106,7 @@ func gatewayBlockSchema(spec *clients.Spec) schema.SingleNestedAttribute {
 	sandboxDoc := fmt.Sprintf("Use the %s sandbox (`%s`) instead of production (`%s`). `base_url` wins over it. Environment variable: `%s`.",
 		spec.Title, spec.SandboxURL, spec.ProductionURL, clients.EnvVar(spec.Name, "sandbox"))
 	if spec.SandboxHintDoc != "" {
-		sandboxDoc += " When unset: " + spec.SandboxHintDoc
+		sandboxDoc += " " + spec.SandboxHintDoc
 	}
 	attrs["sandbox"] = schema.BoolAttribute{Optional: true, MarkdownDescription: sandboxDoc}
 	attrs["base_url"] = schema.StringAttribute{

@@ -38,7 +38,7 @@ func (d *TokenDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 func (d *TokenDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads a payment gateway token's expiry and capability flags without the token itself, " +
-			"so they can be used in any Terraform version while state stays free of secrets. " +
+			"so they can be used on any Terraform that speaks plugin protocol 6 (1.0 and later) while state stays free of secrets. " +
 			"It takes no secret argument: credentials and session tokens come from the provider configuration.",
 		Attributes: dataSourceAttrs(tokenSchemaAttrs(true)),
 	}

@@ -43,8 +43,8 @@ func (e *TokenEphemeralResource) Metadata(_ context.Context, req ephemeral.Metad
 // Schema is paytoken_token's schema, shared with the data source.
 func (e *TokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Gets a short-lived access token from a payment gateway. The token is handed to other providers, " +
-			"provider blocks and write-only attributes while Terraform runs, and is never written to state or plan files. " +
+		MarkdownDescription: "Gets a short-lived access token from a payment gateway. The token can be passed to provider configurations, " +
+			"write-only attributes and other ephemeral contexts while Terraform runs, and is never written to state or plan files. " +
 			"Terraform opens it at plan and again at apply.",
 		Attributes: ephemeralAttrs(tokenSchemaAttrs(false)),
 	}

@@ -62,7 +62,7 @@ func tokenSchemaAttrs(dataSource bool) map[string]attrSpec {
 		},
 		"min_valid_for": {
 			kind: kindDuration, optional: true,
-			description: fmt.Sprintf("How long the token handed out must stay valid at least, as a Go duration. Defaults to `\"%s\"`. "+
+			description: fmt.Sprintf("The shortest time the token handed out must still be valid for, as a Go duration. Defaults to `\"%s\"`. "+
 				"A reused token that would expire sooner is replaced by a fresh one; a fresh token that is valid for less is an error.", shortDuration(defaultMinValidFor)),
 			validators: []validator.String{durationBetween(0, maxMinValidFor)},
 		},

@@ -103,24 +103,21 @@ func tokenArgs() []clients.Field {
 	return []clients.Field{
 		{
 			Name: argSessionToken,
-			Description: "The member's session token (`sessionToken`). Defaults to the provider's " +
-				"`iyzico.session_token`. Only the ephemeral resource takes it, since data source arguments are " +
-				"written to state.",
+			Description: "The member's session token (`sessionToken`). Only the ephemeral resource takes it, " +
+				"since data source arguments are written to state.",
 			Sensitive: true,
 			Fallback:  settingSessionToken,
 		},
 		{
-			Name: argMemberID,
-			Description: "The member identifier (`memberIdentifier`) the session token belongs to. Defaults to " +
-				"the provider's `iyzico.member_identifier`.",
-			Fallback: settingMemberID,
+			Name:        argMemberID,
+			Description: "The member identifier (`memberIdentifier`) the session token belongs to.",
+			Fallback:    settingMemberID,
 		},
 		{
-			Name: argLocale,
-			Description: "The language of iyzico's messages (`locale`), including its error messages: `tr` " +
-				"(default) or `en`.",
-			OneOf:   append([]string(nil), locales...),
-			Default: defaultLocale,
+			Name:        argLocale,
+			Description: "The language of iyzico's messages (`locale`), including its error messages: `tr` or `en`.",
+			OneOf:       append([]string(nil), locales...),
+			Default:     defaultLocale,
 		},
 		{
 			Name: argConversationID,

@@ -99,7 +99,7 @@ func Spec() *clients.Spec {
 func keyArg() clients.Field {
 	return clients.Field{
 		Name: ArgKey,
-		Description: "Which merchant key asks for the token: `\"secret\"` (the default) uses `secret_key`; " +
+		Description: "Which merchant key asks for the token: `\"secret\"` uses `secret_key`; " +
 			"`\"public\"` uses `public_key`. A token made with the public key is for 3D Secure payments only, " +
 			"so its `supports_2d` is `false`.",
 		OneOf:   []string{string(KeySecret), string(KeyPublic)},
