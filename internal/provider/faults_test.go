@@ -262,7 +262,7 @@ func TestAccFaults_failures(t *testing.T) {
 		{
 			name: "plain http base_url from the environment",
 			env:  map[string]string{"PAYTOKEN_SIPAY_BASE_URL": "http://example.com"},
-			config: "provider \"paytoken\" {\n  sipay = {\n" + hclObject("    ", creds["sipay"].Settings) + "  }\n}\n" +
+			config: "provider \"paytoken\" {\n  sipay = {\n" + hclObject(creds["sipay"].Settings) + "  }\n}\n" +
 				tokenConfig("sipay", ""),
 			want: `Invalid Sipay Provider Setting.*sipay\.base_url setting uses plain http:// on the non-loopback host "example\.com".*` +
 				`environment variable PAYTOKEN_SIPAY_BASE_URL`,

@@ -170,8 +170,9 @@ func hclString(s string) string {
 	return `"` + r.Replace(s) + `"`
 }
 
-// hclObject renders map entries as HCL object attributes, sorted.
-func hclObject(indent string, m map[string]string) string {
+// hclObject renders map entries as HCL object attributes, sorted, indented
+// to sit in a nested block.
+func hclObject(m map[string]string) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -179,7 +180,7 @@ func hclObject(indent string, m map[string]string) string {
 	sort.Strings(keys)
 	var b strings.Builder
 	for _, k := range keys {
-		fmt.Fprintf(&b, "%s%s = %s\n", indent, k, hclString(m[k]))
+		fmt.Fprintf(&b, "    %s = %s\n", k, hclString(m[k]))
 	}
 	return b.String()
 }
@@ -191,7 +192,7 @@ func gatewayBlock(sb *sandbox.Sandbox, gateway string, c simkit.Credential) stri
 	for k, v := range c.Settings {
 		settings[k] = v
 	}
-	return fmt.Sprintf("  %s = {\n%s  }\n", gateway, hclObject("    ", settings))
+	return fmt.Sprintf("  %s = {\n%s  }\n", gateway, hclObject(settings))
 }
 
 // providerConfig renders a provider "paytoken" block with a block for each
@@ -218,7 +219,7 @@ func tokenArgs(gateway string, c simkit.Credential) string {
 	if len(c.Args) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("  %s = {\n%s  }\n", gateway, hclObject("    ", c.Args))
+	return fmt.Sprintf("  %s = {\n%s  }\n", gateway, hclObject(c.Args))
 }
 
 // echoToken renders an ephemeral token and an echo provider configured with

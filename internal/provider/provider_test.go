@@ -232,7 +232,7 @@ func TestAccProvider_badEnvironment(t *testing.T) {
 					// The sandbox choice only matters without base_url, so that
 					// case configures the credentials alone.
 					Config: map[bool]string{
-						true:  "provider \"paytoken\" {\n  sipay = {\n" + hclObject("    ", cred.Settings) + "  }\n}\n",
+						true:  "provider \"paytoken\" {\n  sipay = {\n" + hclObject(cred.Settings) + "  }\n}\n",
 						false: providerConfig(sb, sipay, ""),
 					}[c.env == "PAYTOKEN_SIPAY_SANDBOX"] + tokenConfig("sipay", ""),
 					ExpectError: errorPattern(c.want),
