@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -46,20 +48,24 @@ func fields(kv []any) map[string]any {
 	return out
 }
 
-// sensitiveFieldKeys are log field keys whose values are always masked:
-// every sensitive setting or argument of every gateway, plus the names a
-// token or an Authorization header might be logged under.
-func sensitiveFieldKeys() []string {
+// sensitiveFieldKeys returns the log field keys whose values are always
+// masked: every sensitive setting or argument of every gateway, plus the
+// names a token or an Authorization header might be logged under. The
+// gateways are fixed at build time, so the list is made once; callers must
+// not modify it.
+var sensitiveFieldKeys = sync.OnceValue(func() []string {
 	keys := []string{"access_token", "accessToken", "token", "authorization", "Authorization", "x-iyzi-rnd"}
 	for _, spec := range gateways.All() {
-		for _, f := range append(append([]clients.Field(nil), spec.Settings...), spec.Args...) {
-			if f.Sensitive {
-				keys = append(keys, f.Name)
+		for _, fs := range [][]clients.Field{spec.Settings, spec.Args} {
+			for _, f := range fs {
+				if f.Sensitive && !slices.Contains(keys, f.Name) {
+					keys = append(keys, f.Name)
+				}
 			}
 		}
 	}
-	return keys
-}
+	return slices.Clip(keys)
+})
 
 // withMasking returns a context whose log lines, including those of
 // libraries logging through it, have every given secret masked in messages

@@ -91,8 +91,6 @@ func (d *providerData) token(ctx context.Context, r tokenRequest) (*clients.Toke
 
 	args := resolveArgs(g, r.args)
 	secrets := append(g.secrets(), sensitiveArgValues(spec, args)...)
-	ctx = withMasking(ctx, secrets...)
-	ctx = tflog.SetField(ctx, "gateway", spec.Name)
 	fail := func(err error) (*clients.Token, diag.Diagnostics) {
 		diags.Append(errorDiagnostics(spec, g, d.http, r, err, secrets)...)
 		return nil, diags
@@ -102,16 +100,21 @@ func (d *providerData) token(ctx context.Context, r tokenRequest) (*clients.Toke
 		return fail(g.err)
 	}
 	cfg := clients.Config{Settings: g.values, Sandbox: g.sandbox, BaseURL: g.baseURL, HTTP: d.http, Now: d.now}
-	client, err := spec.New(cfg)
-	if err != nil {
-		return fail(err)
-	}
-
+	// The client and the masked logging context are made only when the
+	// gateway is called: a reused token needs neither, and each tflog mask
+	// copies the logger's options. A cached token implies that spec.New
+	// succeeded with the very settings its key covers.
 	fetch := func(ctx context.Context) (*clients.Token, error) {
+		client, err := spec.New(cfg)
+		if err != nil {
+			return nil, err
+		}
+		ctx = tflog.SetField(withMasking(ctx, secrets...), "gateway", spec.Name)
 		return client.Token(clients.WithLogger(ctx, tflogLogger{ctx}), args)
 	}
 	var tok *clients.Token
 	reused := false
+	var err error
 	if r.reuse {
 		tok, reused, err = d.cache.get(ctx, cacheKey(spec.Name, g, args), d.now, r.minValidFor, fetch)
 	} else {
@@ -120,7 +123,6 @@ func (d *providerData) token(ctx context.Context, r tokenRequest) (*clients.Toke
 	if err != nil {
 		return fail(err)
 	}
-	ctx = withMasking(ctx, tok.AccessToken)
 
 	if validFor := tok.ValidFor(d.now()); validFor < r.minValidFor {
 		diags.AddError("Token Expires Too Soon",
@@ -132,7 +134,11 @@ func (d *providerData) token(ctx context.Context, r tokenRequest) (*clients.Toke
 	for _, w := range tok.Warnings {
 		diags.AddWarning(spec.Title+" Token Warning", w)
 	}
+	// This line holds only the gateway's name, a time and two flags, so it
+	// goes out without the masking fence: on a reused token, the fence's
+	// copies of the logger options would be half of the provider's work.
 	tflog.Debug(ctx, "Token ready", map[string]any{
+		"gateway":    spec.Name,
 		"expires_at": tok.ExpiresAt.Format(time.RFC3339),
 		"reused":     reused,
 		"reuse":      r.reuse,
