@@ -39,12 +39,9 @@ func TestAccReadmeQuickStart(t *testing.T) {
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{{
 			Config: block[1],
-			// The data source reads a fresh token on every run, so an output
-			// of its expires_at changes from one plan to the next.
-			ExpectNonEmptyPlan: true,
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownOutputValueAtPath("sipay_integration", tfjsonpath.New("expires_at"), knownvalue.StringRegexp(rfc3339UTC)),
 				statecheck.ExpectKnownOutputValueAtPath("sipay_integration", tfjsonpath.New("supports_3d"), knownvalue.NotNull()),
+				statecheck.ExpectKnownOutputValueAtPath("sipay_integration", tfjsonpath.New("requires_3d_choice"), knownvalue.NotNull()),
 			},
 		}},
 	})
