@@ -115,6 +115,16 @@ func (c Config) BaseURLFor(spec *Spec) (string, error) {
 	return strings.TrimRight(base, "/"), nil
 }
 
+// Resolve is the common opening of a gateway's New: the base URL for spec,
+// after checking that every setting in required is set.
+func (c Config) Resolve(spec *Spec, required ...string) (string, error) {
+	base, err := c.BaseURLFor(spec)
+	if err != nil {
+		return "", err
+	}
+	return base, Require(spec.Name, c.Settings, false, required...)
+}
+
 // Require returns a MissingSettingError for the first of names that is not
 // set in values, or nil when all are set. arg says whether the names are
 // token arguments rather than provider settings.

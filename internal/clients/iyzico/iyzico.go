@@ -131,11 +131,8 @@ func tokenArgs() []clients.Field {
 // is unusable or api_key or secret_key is missing; the member's session is
 // checked per token, since it may come from the token's arguments.
 func New(cfg clients.Config) (clients.Gateway, error) {
-	base, err := cfg.BaseURLFor(Spec())
+	base, err := cfg.Resolve(Spec(), settingAPIKey, settingSecretKey)
 	if err != nil {
-		return nil, err
-	}
-	if err := clients.Require(Name, cfg.Settings, false, settingAPIKey, settingSecretKey); err != nil {
 		return nil, err
 	}
 	h := cfg.HTTPLayer()

@@ -71,11 +71,8 @@ func Spec() *clients.Spec {
 // *clients.MissingSettingError naming the first missing credential, before
 // any request is made. A nil cfg.HTTP gets the HTTP layer's defaults.
 func New(cfg clients.Config) (clients.Gateway, error) {
-	base, err := cfg.BaseURLFor(Spec())
+	base, err := cfg.Resolve(Spec(), SettingAppID, SettingAppSecret)
 	if err != nil {
-		return nil, err
-	}
-	if err := clients.Require(Name, cfg.Settings, false, SettingAppID, SettingAppSecret); err != nil {
 		return nil, err
 	}
 	h := cfg.HTTPLayer()

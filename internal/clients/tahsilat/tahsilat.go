@@ -120,14 +120,14 @@ func sandboxHint(settings clients.Values) bool {
 // New builds a Tahsilat client. It needs one of the two keys; which one a
 // token call needs depends on its key argument, so that is checked in Token.
 func New(cfg clients.Config) (clients.Gateway, error) {
-	base, err := cfg.BaseURLFor(Spec())
+	// Either key will do here; which one a token needs is checked per token.
+	var required []string
+	if cfg.Settings.Get(SettingPublicKey) == "" {
+		required = append(required, SettingSecretKey)
+	}
+	base, err := cfg.Resolve(Spec(), required...)
 	if err != nil {
 		return nil, err
-	}
-	if cfg.Settings.Get(SettingPublicKey) == "" {
-		if err := clients.Require(Name, cfg.Settings, false, SettingSecretKey); err != nil {
-			return nil, err
-		}
 	}
 	h := cfg.HTTPLayer()
 	return &client{
