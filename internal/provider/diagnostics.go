@@ -73,7 +73,7 @@ func missingDetail(spec *clients.Spec, r tokenRequest, m *clients.MissingSetting
 	}
 	var where []string
 	var p *path.Path
-	if !r.dataSource || !field.Sensitive {
+	if argInSchema(field, r.dataSource) {
 		where = append(where, fmt.Sprintf("set %s.%s on this paytoken_token", spec.Name, m.Name))
 		pp := path.Root(spec.Name).AtName(m.Name)
 		p = &pp
@@ -84,7 +84,7 @@ func missingDetail(spec *clients.Spec, r tokenRequest, m *clients.MissingSetting
 			fmt.Sprintf("set the environment variable %s", clients.EnvVar(spec.Name, field.Fallback)))
 	}
 	detail := fmt.Sprintf("A %s token needs %s, which is not set. To fix it, %s.", spec.Title, m.Name, joinOr(where))
-	if r.dataSource && field.Sensitive {
+	if !argInSchema(field, r.dataSource) {
 		detail += fmt.Sprintf(" The data source takes no %s argument, because data source arguments are written to state.", m.Name)
 	}
 	return p, detail

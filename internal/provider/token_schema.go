@@ -96,9 +96,12 @@ func tokenSchemaAttrs(dataSource bool) map[string]attrSpec {
 			description: "The bearer token, exactly as the gateway issued it. Never stored in state or plan files."}
 	}
 	for _, spec := range gateways.All() {
+		if !hasArgBlock(spec, dataSource) {
+			continue
+		}
 		nested := map[string]attrSpec{}
 		for _, f := range spec.Args {
-			if dataSource && f.Sensitive {
+			if !argInSchema(f, dataSource) {
 				continue
 			}
 			a := attrSpec{kind: kindString, optional: true, sensitive: f.Sensitive, description: argDescription(spec, f)}
@@ -107,13 +110,27 @@ func tokenSchemaAttrs(dataSource bool) map[string]attrSpec {
 			}
 			nested[f.Name] = a
 		}
-		if len(nested) == 0 {
-			continue
-		}
 		attrs[spec.Name] = attrSpec{kind: kindNested, optional: true, nested: nested,
 			description: fmt.Sprintf("%s token arguments. Allowed only with `gateway = %q`.", spec.Title, spec.Name)}
 	}
 	return attrs
+}
+
+// argInSchema reports whether a token argument is in the schema: the data
+// source takes no sensitive argument.
+func argInSchema(f clients.Field, dataSource bool) bool {
+	return !dataSource || !f.Sensitive
+}
+
+// hasArgBlock reports whether a gateway has a nested argument block in the
+// schema, without building the schema.
+func hasArgBlock(spec *clients.Spec, dataSource bool) bool {
+	for _, f := range spec.Args {
+		if argInSchema(f, dataSource) {
+			return true
+		}
+	}
+	return false
 }
 
 func argDescription(spec *clients.Spec, f clients.Field) string {
@@ -156,9 +173,8 @@ func validateTokenConfig(ctx context.Context, cfg tfsdk.Config, dataSource bool)
 	if diags.HasError() || gateway.IsNull() || gateway.IsUnknown() {
 		return diags
 	}
-	attrs := tokenSchemaAttrs(dataSource)
 	for _, spec := range gateways.All() {
-		if _, ok := attrs[spec.Name]; !ok || spec.Name == gateway.ValueString() {
+		if !hasArgBlock(spec, dataSource) || spec.Name == gateway.ValueString() {
 			continue
 		}
 		var block types.Object
@@ -193,7 +209,7 @@ func readTokenRequest(ctx context.Context, cfg tfsdk.Config, dataSource bool) (t
 		diags.Append(dd...)
 		r.minValidFor = d
 	}
-	if _, ok := tokenSchemaAttrs(dataSource)[r.gateway]; ok {
+	if spec, ok := gateways.Lookup(r.gateway); ok && hasArgBlock(spec, dataSource) {
 		var block types.Object
 		diags.Append(cfg.GetAttribute(ctx, path.Root(r.gateway), &block)...)
 		for name, v := range block.Attributes() {
