@@ -67,36 +67,25 @@ func (r *result) calls() (lo, hi int64) {
 }
 
 // peakKB is the largest provider VmHWM over every run.
-func (r *result) peakKB() int64 {
-	var kb int64
-	for _, s := range r.samples {
-		kb = max(kb, s.peakKB)
-	}
-	return kb
-}
+func (r *result) peakKB() int64 { return maxOf(r.samples, func(s sample) int64 { return s.peakKB }) }
 
-func (r *result) processes() int {
-	n := 0
-	for _, s := range r.samples {
-		n = max(n, s.processes)
-	}
-	return n
-}
+func (r *result) processes() int { return maxOf(r.samples, func(s sample) int { return s.processes }) }
 
 func (r *result) terraformKB() int64 {
-	var kb int64
-	for _, s := range r.samples {
-		kb = max(kb, s.terraformKB)
-	}
-	return kb
+	return maxOf(r.samples, func(s sample) int64 { return s.terraformKB })
 }
 
 func (r *result) concurrent() int {
-	n := 0
-	for _, s := range r.samples {
-		n = max(n, s.concurrent)
+	return maxOf(r.samples, func(s sample) int { return s.concurrent })
+}
+
+// maxOf is the largest of f over the samples, or zero when there are none.
+func maxOf[T int | int64](samples []sample, f func(sample) T) T {
+	var m T
+	for _, s := range samples {
+		m = max(m, f(s))
 	}
-	return n
+	return m
 }
 
 func (r *result) span() time.Duration {
