@@ -1030,3 +1030,24 @@ func TestIsLoopbackHost(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanText pins the one cleaning every gateway's words go through.
+func TestCleanText(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		limit int
+		want  string
+	}{
+		{"  Geçersiz\timza \r\n", 40, "Geçersiz imza"},
+		{"a\x00b\x1bc", 40, "a b c"},
+		{"bad\xffbyte", 40, "bad byte"},
+		{"one two three", 7, "one two…"},
+		{"exactly8", 7, "exactly…"},
+		{"seven77", 7, "seven77"},
+		{"", 7, ""},
+	} {
+		if got := clients.CleanText(c.in, c.limit); got != c.want {
+			t.Errorf("CleanText(%q, %d) = %q, want %q", c.in, c.limit, got, c.want)
+		}
+	}
+}

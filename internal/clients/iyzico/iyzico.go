@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
@@ -218,26 +217,11 @@ func (c *client) Token(ctx context.Context, args clients.Values) (*clients.Token
 	}
 	tok, err := Parse(resp, c.now())
 	if err != nil {
-		return nil, scrub(err, c.secretKey, resolved.Get(argSessionToken))
+		// A second fence after Parse: should iyzico ever echo a secret it was
+		// sent in its failure message, the secret does not reach the user.
+		return nil, clients.RedactError(err, c.secretKey, resolved.Get(argSessionToken))
 	}
 	return tok, nil
-}
-
-// scrub is a second fence after Parse: should iyzico ever echo a secret it
-// was sent in its failure message, the secret does not reach the user.
-func scrub(err error, secrets ...string) error {
-	e, ok := clients.AsError(err)
-	if !ok {
-		return err
-	}
-	for _, s := range secrets {
-		if s == "" {
-			continue
-		}
-		e.Code = strings.ReplaceAll(e.Code, s, clients.Redacted)
-		e.Message = strings.ReplaceAll(e.Message, s, clients.Redacted)
-	}
-	return err
 }
 
 // String keeps the secret key out of anything that formats a client.

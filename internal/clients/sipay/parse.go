@@ -96,7 +96,7 @@ func Parse(resp *clients.Response, receivedAt time.Time) (*clients.Token, error)
 		// message could hold the token.
 		if token == "" && !carriesToken(resp.Body) {
 			if s, ok := stringValue(env.StatusDescription); ok {
-				message = sanitize(s)
+				message = clients.CleanText(s, maxMessage)
 			}
 		}
 		return nil, resp.Rejected(Name, strconv.FormatInt(code, 10), message)
@@ -269,14 +269,3 @@ func describe(raw json.RawMessage, token string) string {
 
 // maxMessage bounds the gateway's failure message carried in errors.
 const maxMessage = 300
-
-// sanitize makes the gateway's failure message one bounded line.
-func sanitize(s string) string {
-	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsControl(r)
-	}), " ")
-	if utf8.RuneCountInString(s) > maxMessage {
-		s = string([]rune(s)[:maxMessage]) + "…"
-	}
-	return s
-}

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/jwtclaims"
@@ -184,7 +182,7 @@ func rejected(resp *clients.Response, env *envelope) *clients.Error {
 	if !isNull(env.Message) && json.Unmarshal(env.Message, &message) != nil {
 		message = ""
 	}
-	message = clean(message, maxTextRunes)
+	message = clients.CleanText(message, maxTextRunes)
 	details := validationDetails(env.Errors)
 	if len(details) > maxDetails {
 		details = append(details[:maxDetails], fmt.Sprintf("and %d more", len(details)-maxDetails))
@@ -196,7 +194,7 @@ func rejected(resp *clients.Response, env *envelope) *clients.Error {
 			message += " (" + strings.Join(details, "; ") + ")"
 		}
 	}
-	return resp.Rejected(Name, errorCode(env.ErrorCode), clean(message, maxMessage))
+	return resp.Rejected(Name, errorCode(env.ErrorCode), clients.CleanText(message, maxMessage))
 }
 
 // mentionsToken reports whether any object in body has an access_token
@@ -238,11 +236,11 @@ func errorCode(raw json.RawMessage) string {
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return clean(s, maxCodeRunes)
+		return clients.CleanText(s, maxCodeRunes)
 	}
 	var n json.Number
 	if json.Unmarshal(raw, &n) == nil {
-		return clean(n.String(), maxCodeRunes)
+		return clients.CleanText(n.String(), maxCodeRunes)
 	}
 	return ""
 }
@@ -259,7 +257,7 @@ func validationDetails(raw json.RawMessage) []string {
 			return
 		}
 		add := func(text string) {
-			if text = clean(text, maxTextRunes); text == "" {
+			if text = clients.CleanText(text, maxTextRunes); text == "" {
 				return
 			}
 			if prefix != "" {
@@ -286,7 +284,7 @@ func validationDetails(raw json.RawMessage) []string {
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				field := clean(k, maxCodeRunes)
+				field := clients.CleanText(k, maxCodeRunes)
 				if prefix != "" {
 					field = prefix + "." + field
 				}
@@ -303,31 +301,6 @@ func validationDetails(raw json.RawMessage) []string {
 	}
 	walk("", raw, 0)
 	return out
-}
-
-// clean makes gateway text fit for a one-line error: control characters
-// and runs of spaces become one space, and it is cut to limit runes.
-func clean(s string, limit int) string {
-	var b strings.Builder
-	space := false
-	n := 0
-	for _, r := range strings.TrimSpace(s) {
-		if r == utf8.RuneError || unicode.IsControl(r) || unicode.IsSpace(r) {
-			space = true
-			continue
-		}
-		if n >= limit {
-			b.WriteString("…")
-			break
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
 }
 
 // isNull reports whether a raw field is absent or JSON null.

@@ -186,5 +186,8 @@ func (c *client) Token(ctx context.Context, args clients.Values) (*clients.Token
 	if err != nil {
 		return nil, err
 	}
-	return Parse(resp, c.now(), kind)
+	tok, err := Parse(resp, c.now(), kind)
+	// Should Tahsilat ever echo the key it was sent, it does not reach the
+	// user.
+	return tok, clients.RedactError(err, c.keys.Get(SettingSecretKey))
 }

@@ -1,0 +1,39 @@
+package clients
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// CleanText makes a gateway's own words fit for a one-line error: runs of
+// spaces, control characters and invalid UTF-8 become one space, the ends
+// are trimmed, and the text is cut to limit runes, spaces included, marked
+// with an ellipsis.
+func CleanText(s string, limit int) string {
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r)
+	}), " ")
+	if utf8.RuneCountInString(s) > limit {
+		s = string([]rune(s)[:limit]) + "…"
+	}
+	return s
+}
+
+// RedactError replaces every secret in the gateway's code and message of
+// err, when it is an *Error, and returns err. It is a fence for a gateway
+// that ever echoes a credential it was sent.
+func RedactError(err error, secrets ...string) error {
+	e, ok := AsError(err)
+	if !ok {
+		return err
+	}
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		e.Code = strings.ReplaceAll(e.Code, s, Redacted)
+		e.Message = strings.ReplaceAll(e.Message, s, Redacted)
+	}
+	return err
+}
