@@ -481,6 +481,9 @@ func TestProviderDataToken_unknownIs3D(t *testing.T) {
 		{json.RawMessage(`{"mode":1}`), `is_3d \{"mode":1\},`},
 		{json.RawMessage(`7`), `is_3d 7,`},
 		{nil, `Sipay's answer has no is_3d`},
+		// A gateway echoing the merchant's own secret (case 8's) as a value
+		// the warning quotes: the provider redacts it.
+		{json.RawMessage(`"odd-secret-8"`), `is_3d "\(redacted\)"`},
 	}
 	var opts []sipaysim.Option
 	for i, c := range cases {

@@ -132,7 +132,7 @@ func (d *providerData) token(ctx context.Context, r tokenRequest) (*clients.Toke
 		return nil, diags
 	}
 	for _, w := range tok.Warnings {
-		diags.AddWarning(spec.Title+" Token Warning", w)
+		diags.AddWarning(spec.Title+" Token Warning", redact(w, secrets))
 	}
 	// This line holds only the gateway's name, a time and two flags, so it
 	// goes out without the masking fence: on a reused token, the fence's

@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
@@ -131,27 +130,9 @@ func (c *client) Token(ctx context.Context, _ clients.Values) (*clients.Token, e
 	}
 	tok, err := Parse(resp, c.now())
 	if err != nil {
-		c.scrubError(err)
-		return nil, err
+		// Should Sipay ever echo the secret it was sent, it does not reach
+		// the user.
+		return nil, clients.RedactError(err, c.appSecret)
 	}
-	c.scrubWarnings(tok)
 	return tok, nil
-}
-
-// scrubError removes the secret from the gateway's own failure message, in
-// case a gateway ever echoes the request back.
-func (c *client) scrubError(err error) {
-	if e, ok := clients.AsError(err); ok && c.appSecret != "" {
-		e.Message = strings.ReplaceAll(e.Message, c.appSecret, clients.Redacted)
-	}
-}
-
-// scrubWarnings does the same for warnings, which quote response values.
-func (c *client) scrubWarnings(tok *clients.Token) {
-	if c.appSecret == "" {
-		return
-	}
-	for i, w := range tok.Warnings {
-		tok.Warnings[i] = strings.ReplaceAll(w, c.appSecret, clients.Redacted)
-	}
 }
