@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/clientstest"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/iyzico"
 )
 
@@ -91,7 +92,7 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		if tokenText := strings.TrimSpace(fields.AccessToken); len(tokenText) >= 6 && !digitsOnly(tokenText) &&
-			strings.Contains(err.Error(), tokenText) {
+			clientstest.ErrorShows(err, tokenText) {
 			t.Errorf("error %q quotes the body's token", err)
 		}
 	})
