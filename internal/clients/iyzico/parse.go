@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/jwtclaims"
@@ -110,7 +108,7 @@ func rejected(resp *clients.Response, body *tokenResponse, code string) *clients
 			code = ""
 		}
 	}
-	return resp.Rejected(Name, clean(code, maxCodeLen), clean(message, maxMessageLen))
+	return resp.Rejected(Name, clients.CleanText(code, maxCodeLen), clients.CleanText(message, maxMessageLen))
 }
 
 // RateLimited reports whether an answer is iyzico's rate-limit failure
@@ -203,23 +201,4 @@ func digits(s string) bool {
 		}
 	}
 	return true
-}
-
-// clean drops control characters and invalid UTF-8 from the gateway's own
-// words and caps their length, so they are safe in a one-line diagnostic.
-func clean(s string, maxRunes int) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		if r == utf8.RuneError || unicode.IsControl(r) {
-			continue
-		}
-		if n == maxRunes {
-			b.WriteString("…")
-			break
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return strings.TrimSpace(b.String())
 }

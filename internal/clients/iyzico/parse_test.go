@@ -142,7 +142,7 @@ func TestParse(t *testing.T) {
 		{name: "errorCode as an integral float", status: 200, body: failure(`5e4`, "x"), kind: clients.KindRejected, code: "50000", message: "x"},
 		{name: "errorCode without status", status: 200, body: `{"errorCode":"1001","errorMessage":"Api bilgileri bulunamadı"}`, kind: clients.KindRejected, code: "1001", message: "Api bilgileri bulunamadı"},
 		{name: "failure without code or message", status: 400, body: `{"status":"failure"}`, kind: clients.KindRejected},
-		{name: "control characters dropped from the message", status: 400, body: failure(`"1"`, `line\none\u0007`), kind: clients.KindRejected, code: "1", message: "lineone"},
+		{name: "line breaks and control characters become one space", status: 400, body: failure(`"1"`, `line\none\u0007`), kind: clients.KindRejected, code: "1", message: "line one"},
 		{name: "failure carrying a token keeps none of its text", status: 400,
 			body: `{"status":"failure","errorCode":"1","errorMessage":"see opaque-secret-token","accessToken":"opaque-secret-token"}`,
 			kind: clients.KindRejected, code: "1"},
