@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -36,6 +37,19 @@ func CheckBaseURL(raw string) error {
 	default:
 		return fmt.Errorf("has the scheme %q; use https://", u.Scheme)
 	}
+}
+
+// ShowURL returns raw fit for a diagnostic. A URL's credentials are left
+// out, since a base URL that carries them is refused for exactly that
+// reason; a value that does not parse as a URL is not shown at all, since
+// it may be one whose credentials cannot be told apart.
+func ShowURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(not shown)"
+	}
+	u.User = nil
+	return strconv.Quote(u.String())
 }
 
 // IsLoopbackHost reports whether host is localhost or a loopback IP address.

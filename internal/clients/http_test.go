@@ -1017,6 +1017,25 @@ func TestCheckBaseURL(t *testing.T) {
 	}
 }
 
+// TestShowURL checks that a base URL is shown in a diagnostic without the
+// credentials it may carry.
+func TestShowURL(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://api.iyzipay.com":                       `"https://api.iyzipay.com"`,
+		"https://user:s3cr3t@api.iyzipay.com/v1":        `"https://api.iyzipay.com/v1"`,
+		"https://s3cr3t@api.iyzipay.com":                `"https://api.iyzipay.com"`,
+		"sandbox-api.iyzipay.com":                       `"sandbox-api.iyzipay.com"`,
+		"http://user:s3cr3t@[::1":                       "(not shown)",
+		"https://user:s3cr3t\x7f@api.iyzipay.com":       "(not shown)",
+		"https://user:s3cr3t@api.iyzipay.com/?q=s3cr3t": `"https://api.iyzipay.com/?q=s3cr3t"`,
+	} {
+		got := clients.ShowURL(raw)
+		if got != want {
+			t.Errorf("ShowURL(%q) = %s, want %s", raw, got, want)
+		}
+	}
+}
+
 // TestIsLoopbackHost covers the hosts plain http is allowed for.
 func TestIsLoopbackHost(t *testing.T) {
 	for host, want := range map[string]bool{

@@ -187,6 +187,10 @@ func TestAccProvider_validation(t *testing.T) {
   iyzico = { base_url = "sandbox-api.iyzipay.com" }
 }
 ` + tokenConfig("iyzico", ""), `Invalid Base URL.*absolute URL`},
+		{"base_url with credentials", `provider "paytoken" {
+  tahsilat = { base_url = "https://merchant:pw-in-url@api.tahsilat.com" }
+}
+` + tokenConfig("tahsilat", ""), `Invalid Base URL.*The base_url "https://api.tahsilat.com" must not contain credentials`},
 		{"max_retries", "provider \"paytoken\" {\n  max_retries = 11\n}\n" + tokenConfig("sipay", ""),
 			`max_retries.*between 0 and 10, got: 11`},
 		{"request_timeout", "provider \"paytoken\" {\n  request_timeout = \"0s\"\n}\n" + tokenConfig("sipay", ""),

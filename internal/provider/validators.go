@@ -28,7 +28,7 @@ func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRe
 	}
 	if err := clients.CheckBaseURL(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Base URL",
-			fmt.Sprintf("The base_url %q %s.", req.ConfigValue.ValueString(), err))
+			fmt.Sprintf("The base_url %s %s.", clients.ShowURL(req.ConfigValue.ValueString()), err))
 	}
 }
 
