@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/jwtclaims"
@@ -199,8 +200,13 @@ func rejected(resp *clients.Response, env *envelope) *clients.Error {
 
 // mentionsToken reports whether any object in body has an access_token
 // key (in any letter case, as encoding/json matches keys) with a value, so a
-// failure body that carries a token, wherever it is, is never quoted.
+// failure body that carries a token, wherever it is, is never quoted. The
+// raw bytes are scanned as well as the decoded value, because decoding keeps
+// only the last of duplicate keys: {"data":{"access_token":"x"},"data":{}}.
 func mentionsToken(body []byte) bool {
+	if rawTokenKey(body) {
+		return true
+	}
 	var v any
 	if json.Unmarshal(body, &v) != nil {
 		return true
@@ -227,6 +233,27 @@ func mentionsToken(body []byte) bool {
 		return false
 	}
 	return walk(v)
+}
+
+// rawTokenKey reports whether body holds, anywhere, the text access_token"
+// in any letter case followed by a colon and a value other than null, as
+// sipay's carriesToken scans for token". Letters are folded as encoding/json
+// folds keys, so the Kelvin sign and the long s match k and s too.
+func rawTokenKey(body []byte) bool {
+	const key = `access_token"`
+	folded := bytes.Map(func(r rune) rune { return unicode.ToLower(unicode.ToUpper(r)) }, body)
+	for rest := folded; ; {
+		i := bytes.Index(rest, []byte(key))
+		if i < 0 {
+			return false
+		}
+		rest = bytes.TrimLeft(rest[i+len(key):], " \t\r\n")
+		if len(rest) > 0 && rest[0] == ':' {
+			if v := bytes.TrimLeft(rest[1:], " \t\r\n"); !bytes.HasPrefix(v, []byte("null")) {
+				return true
+			}
+		}
+	}
 }
 
 // errorCode reads error_code: a string, null, or (tolerated) a number.

@@ -402,6 +402,12 @@ func TestParseFailure(t *testing.T) {
 			secret: "leaked-token-value",
 		},
 		{
+			name:   "failure body whose token is hidden by a duplicate data key quotes nothing",
+			status: http.StatusOK,
+			body:   `{"status":false,"message":"m","data":{"access_token":"x"},"data":{}}`,
+			kind:   clients.KindRejected,
+		},
+		{
 			name:   "HTML error page is an HTTP status error",
 			status: http.StatusBadGateway,
 			body:   "<html><body><h1>502 Bad Gateway</h1></body></html>",
