@@ -25,10 +25,26 @@ import (
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
 )
 
+// liveEnv holds the PAYTOKEN_* variables the tests were started with. Only
+// the live tests use them; every other test sees none, so a developer's
+// credentials, retries or timeouts cannot change what it measures.
+var liveEnv = map[string]string{}
+
 // TestMain makes every Terraform the tests run the one installed here:
-// never a download, never a version check.
+// never a download, never a version check, and no Terraform or provider
+// settings from the developer's environment.
 func TestMain(m *testing.M) {
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	for _, kv := range os.Environ() {
+		name, value, _ := strings.Cut(kv, "=")
+		switch {
+		case strings.HasPrefix(name, "PAYTOKEN_"):
+			liveEnv[name] = value
+			_ = os.Unsetenv(name)
+		case strings.HasPrefix(name, "TF_CLI_ARGS"), name == "TF_PLUGIN_CACHE_DIR", name == "TF_DATA_DIR", name == "TF_WORKSPACE":
+			_ = os.Unsetenv(name)
+		}
+	}
 	// An empty CLI configuration of the tests' own, so a developer's
 	// dev_overrides, plugin cache or credentials cannot change a test.
 	dir, err := os.MkdirTemp("", "paytoken-test-cli")

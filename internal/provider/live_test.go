@@ -17,7 +17,8 @@ import (
 )
 
 // liveGateways lists, for each gateway, the environment variables a live
-// test needs. The tests use the provider's own variables, and the gateway's
+// test needs. The tests use the provider's own variables, as the tests were
+// started with them (TestMain keeps them in liveEnv), and the gateway's
 // sandbox host unless PAYTOKEN_<GATEWAY>_BASE_URL says otherwise.
 var liveGateways = map[string][]string{
 	"sipay":    {"app_id", "app_secret"},
@@ -33,7 +34,7 @@ func TestAccLive(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var missing []string
 			for _, s := range liveGateways[name] {
-				if os.Getenv(clients.EnvVar(name, s)) == "" {
+				if liveEnv[clients.EnvVar(name, s)] == "" {
 					missing = append(missing, clients.EnvVar(name, s))
 				}
 			}
@@ -42,6 +43,12 @@ func TestAccLive(t *testing.T) {
 			}
 			if len(missing) > 0 {
 				t.Skipf("set %s to run the live %s test", strings.Join(missing, ", "), name)
+			}
+			prefix := clients.EnvVar(name, "")
+			for k, v := range liveEnv {
+				if strings.HasPrefix(k, prefix) || k == "PAYTOKEN_REQUEST_TIMEOUT" || k == "PAYTOKEN_MAX_RETRIES" {
+					t.Setenv(k, v)
+				}
 			}
 			spec, _ := gateways.Lookup(name)
 			t.Logf("running against %s", liveHost(name, spec))
@@ -64,7 +71,7 @@ func TestAccLive(t *testing.T) {
 }
 
 func liveHost(name string, spec *clients.Spec) string {
-	if u := os.Getenv(clients.EnvVar(name, "base_url")); u != "" {
+	if u := liveEnv[clients.EnvVar(name, "base_url")]; u != "" {
 		return u
 	}
 	return spec.SandboxURL
