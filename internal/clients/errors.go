@@ -72,6 +72,9 @@ type Error struct {
 	// Transient marks a refusal that is temporary although its HTTP status
 	// does not say so, such as iyzico's rate limit sent with HTTP 200.
 	Transient bool
+	// Final marks a refusal no retry can change although its HTTP status
+	// says otherwise, such as invalid credentials sent with HTTP 503.
+	Final bool
 	// Err is the underlying cause, if any.
 	Err error
 }
@@ -120,7 +123,7 @@ func (e *Error) Retryable() bool {
 	case KindTransport:
 		return true
 	case KindHTTPStatus, KindRejected:
-		return e.Transient || retryableStatus(e.StatusCode)
+		return !e.Final && (e.Transient || retryableStatus(e.StatusCode))
 	}
 	return false
 }

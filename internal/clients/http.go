@@ -109,9 +109,34 @@ type Request struct {
 	// Sign, when set, is called before every attempt with the request as it
 	// will be sent, so a signature covers the exact path and bytes.
 	Sign func(r *http.Request, body []byte) error
-	// RetryBody, when set, reports whether an answer is a retryable failure
-	// that its HTTP status does not show (a rate limit sent with HTTP 200).
-	RetryBody func(status int, body []byte) bool
+	// Classify, when set, reads each answer that is not a redirect and says
+	// whether its body overrules its HTTP status for retries.
+	Classify func(status int, body []byte) Verdict
+}
+
+// Verdict is a gateway's reading of an answer's body, for retries.
+type Verdict int
+
+const (
+	// ByStatus leaves the decision to the HTTP status.
+	ByStatus Verdict = iota
+	// Temporary marks a failure a retry may clear although its HTTP status
+	// does not say so, such as iyzico's rate limit sent with HTTP 200.
+	Temporary
+	// Final marks a refusal no retry can change whatever its HTTP status,
+	// such as invalid credentials sent with HTTP 503.
+	Final
+)
+
+// String names the verdict, for test output and logs.
+func (v Verdict) String() string {
+	switch v {
+	case Temporary:
+		return "temporary"
+	case Final:
+		return "final"
+	}
+	return "by status"
 }
 
 // Response is a gateway's answer, with its body fully read.
@@ -123,18 +148,19 @@ type Response struct {
 	ReceivedAt time.Time
 	// Attempts is how many HTTP attempts were made.
 	Attempts int
-	// transient is set when the request's RetryBody hook flagged this
-	// answer, so a refusal built from it reads as temporary.
-	transient bool
+	// verdict is the request's Classify hook's reading of this answer, so
+	// a refusal built from it is retryable exactly when it was retried.
+	verdict Verdict
 }
 
 var errBodyTooLarge = fmt.Errorf("response body is larger than %d bytes", MaxBodyBytes)
 
 // Do sends req, retrying connection errors, timeouts, HTTP 429, 500, 502,
-// 503 and 504 and what req.RetryBody flags, with jittered exponential
-// backoff that honours Retry-After. It returns the last answer whatever its
-// status; only a redirect, a body over MaxBodyBytes, or no answer at all is
-// an error. Cancelling ctx stops it at once.
+// 503 and 504 and what req.Classify marks Temporary, but not what it marks
+// Final, with jittered exponential backoff that honours Retry-After. It
+// returns the last answer whatever its status; only a redirect, a body over
+// MaxBodyBytes, or no answer at all is an error. Cancelling ctx stops it at
+// once.
 func (h *HTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	log := loggerFrom(ctx)
 	var body any
@@ -163,13 +189,13 @@ func (h *HTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	}
 
 	attempts := 0
-	transient := false
+	verdict := ByStatus
 	client := &retryablehttp.Client{
 		HTTPClient:   h.client,
 		RetryWaitMin: h.opts.RetryWaitMin,
 		RetryWaitMax: h.opts.RetryWaitMax,
 		RetryMax:     h.opts.MaxRetries,
-		CheckRetry:   checkRetry(req.RetryBody, &transient),
+		CheckRetry:   checkRetry(req.Classify, &verdict),
 		Backoff:      h.backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, attempt int) {
@@ -213,17 +239,17 @@ func (h *HTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 		Body:       data,
 		ReceivedAt: time.Now(),
 		Attempts:   attempts,
-		transient:  transient,
+		verdict:    verdict,
 	}, nil
 }
 
 // checkRetry decides whether an attempt is retried. It reads the body within
 // the attempt, so a connection that breaks mid-body is retried like one that
-// never answered, and so retryBody can see it. flagged records whether
-// retryBody flagged the latest answer.
-func checkRetry(retryBody func(int, []byte) bool, flagged *bool) retryablehttp.CheckRetry {
+// never answered, and so classify can see it. verdict records classify's
+// reading of the latest answer.
+func checkRetry(classify func(int, []byte) Verdict, verdict *Verdict) retryablehttp.CheckRetry {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-		*flagged = false
+		*verdict = ByStatus
 		if ctx.Err() != nil {
 			return false, ctx.Err()
 		}
@@ -237,14 +263,16 @@ func checkRetry(retryBody func(int, []byte) bool, flagged *bool) retryablehttp.C
 			return !errors.Is(rerr, errBodyTooLarge), nil
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(data))
-		switch {
-		case retryableStatus(resp.StatusCode):
-			return true, nil
-		case retryBody != nil && !isRedirect(resp.StatusCode):
-			*flagged = retryBody(resp.StatusCode, data)
-			return *flagged, nil
+		if classify != nil && !isRedirect(resp.StatusCode) {
+			*verdict = classify(resp.StatusCode, data)
 		}
-		return false, nil
+		switch *verdict {
+		case Temporary:
+			return true, nil
+		case Final:
+			return false, nil
+		}
+		return retryableStatus(resp.StatusCode), nil
 	}
 }
 
@@ -387,11 +415,11 @@ func (r *Response) Malformed(gateway string, cause error) *Error {
 }
 
 // Rejected returns a KindRejected error carrying the gateway's own code and
-// message. It is Transient when the request's RetryBody hook flagged the
+// message. It is Transient or Final as the request's Classify hook read the
 // answer.
 func (r *Response) Rejected(gateway, code, message string) *Error {
 	return &Error{Gateway: gateway, Kind: KindRejected, StatusCode: r.StatusCode, Attempts: r.Attempts,
-		Code: code, Message: message, Transient: r.transient}
+		Code: code, Message: message, Transient: r.verdict == Temporary, Final: r.verdict == Final}
 }
 
 // NoToken returns a KindNoToken error.

@@ -435,10 +435,11 @@ func TestNewHTTPDefaults(t *testing.T) {
 	}
 }
 
-// TestDoRetryBody checks the hook for failures that HTTP 200 hides: it sees
-// each answer's status and body, flagged answers are retried, and the last
-// answer is returned when retries run out.
-func TestDoRetryBody(t *testing.T) {
+// TestDoClassify checks the hook that lets a body overrule its status: it
+// sees each answer's status and body, Temporary answers are retried even at
+// HTTP 200, Final ones are not even at HTTP 503, and the last answer is
+// returned when retries run out.
+func TestDoClassify(t *testing.T) {
 	type seen struct {
 		status int
 		body   string
@@ -455,11 +456,14 @@ func TestDoRetryBody(t *testing.T) {
 		var mu sync.Mutex
 		var got []seen
 		req := post(srv.URL)
-		req.RetryBody = func(status int, body []byte) bool {
+		req.Classify = func(status int, body []byte) clients.Verdict {
 			mu.Lock()
 			defer mu.Unlock()
 			got = append(got, seen{status, string(body)})
-			return bytes.Contains(body, []byte("50000"))
+			if bytes.Contains(body, []byte("50000")) {
+				return clients.Temporary
+			}
+			return clients.ByStatus
 		}
 		resp, err := newHTTP(retries(5)).Do(t.Context(), req)
 		if err != nil {
@@ -476,7 +480,7 @@ func TestDoRetryBody(t *testing.T) {
 	t.Run("runs out", func(t *testing.T) {
 		srv := serve(t, func(w http.ResponseWriter, _ *http.Request, n int) { fmt.Fprint(w, limited(n)) })
 		req := post(srv.URL)
-		req.RetryBody = func(int, []byte) bool { return true }
+		req.Classify = func(int, []byte) clients.Verdict { return clients.Temporary }
 		resp, err := newHTTP(retries(2)).Do(t.Context(), req)
 		if err != nil {
 			t.Fatal(err)
@@ -484,22 +488,41 @@ func TestDoRetryBody(t *testing.T) {
 		if resp.StatusCode != 200 || resp.Attempts != 3 || srv.calls() != 3 || string(resp.Body) != limited(3) {
 			t.Errorf("status %d, %d attempts, %d calls, body %q; want 200, 3, 3 and the last answer", resp.StatusCode, resp.Attempts, srv.calls(), resp.Body)
 		}
-		// A refusal made from a flagged answer is temporary, so the
+		// A refusal made from a temporary answer is retryable, so the
 		// advice is to wait, not to check the credentials.
-		if e := resp.Rejected("testgw", "50000", "Request Limit Exceeded"); !e.Transient || !e.Retryable() {
-			t.Errorf("refusal from a flagged answer: Transient %t, Retryable %t; want both", e.Transient, e.Retryable())
+		if e := resp.Rejected("testgw", "50000", "Request Limit Exceeded"); !e.Transient || e.Final || !e.Retryable() {
+			t.Errorf("refusal from a temporary answer: Transient %t, Final %t, Retryable %t; want true, false, true", e.Transient, e.Final, e.Retryable())
 		}
 	})
-	t.Run("unflagged refusal", func(t *testing.T) {
+	t.Run("refusal left to the status", func(t *testing.T) {
 		srv := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) { fmt.Fprint(w, `{"errorCode":"1000"}`) })
 		req := post(srv.URL)
-		req.RetryBody = func(int, []byte) bool { return false }
+		req.Classify = func(int, []byte) clients.Verdict { return clients.ByStatus }
 		resp, err := newHTTP(retries(2)).Do(t.Context(), req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e := resp.Rejected("testgw", "1000", "Invalid signature"); e.Transient || e.Retryable() || resp.Attempts != 1 {
-			t.Errorf("refusal from an unflagged answer: Transient %t, Retryable %t after %d attempts; want neither, 1 attempt", e.Transient, e.Retryable(), resp.Attempts)
+		if e := resp.Rejected("testgw", "1000", "Invalid signature"); e.Transient || e.Final || e.Retryable() || resp.Attempts != 1 {
+			t.Errorf("refusal at HTTP 200: Transient %t, Final %t, Retryable %t after %d attempts; want none, 1 attempt", e.Transient, e.Final, e.Retryable(), resp.Attempts)
+		}
+	})
+	t.Run("final at a retryable status", func(t *testing.T) {
+		for _, code := range []int{http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable} {
+			srv := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+				w.WriteHeader(code)
+				fmt.Fprint(w, `{"errorCode":"1000"}`)
+			})
+			req := post(srv.URL)
+			req.Classify = func(int, []byte) clients.Verdict { return clients.Final }
+			resp, err := newHTTP(retries(3)).Do(t.Context(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := resp.Rejected("testgw", "1000", "Invalid signature")
+			if resp.StatusCode != code || resp.Attempts != 1 || srv.calls() != 1 || !e.Final || e.Retryable() {
+				t.Errorf("HTTP %d: status %d, %d attempts, %d calls, Final %t, Retryable %t; want %d, 1, 1, true, false",
+					code, resp.StatusCode, resp.Attempts, srv.calls(), e.Final, e.Retryable(), code)
+			}
 		}
 	})
 	t.Run("not asked about redirects", func(t *testing.T) {
@@ -508,7 +531,7 @@ func TestDoRetryBody(t *testing.T) {
 		})
 		var asked atomic.Int64
 		req := post(srv.URL)
-		req.RetryBody = func(int, []byte) bool { asked.Add(1); return true }
+		req.Classify = func(int, []byte) clients.Verdict { asked.Add(1); return clients.Temporary }
 		_, err := newHTTP(retries(2)).Do(t.Context(), req)
 		if e := asError(t, err); e.Kind != clients.KindRedirect || e.Attempts != 1 || asked.Load() != 0 {
 			t.Errorf("kind %v, %d attempts, hook asked %d times; want redirect, 1, 0", e.Kind, e.Attempts, asked.Load())

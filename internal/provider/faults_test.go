@@ -238,6 +238,30 @@ func TestAccFaults_failures(t *testing.T) {
 			want:   `iyzico Token Request Failed.*\(HTTP 200 OK after 2 attempts\) with error code 50000: Request Limit Exceeded\..*Wait and run again, or raise max_retries \(now 1\)`,
 		},
 		{
+			name: "sipay invalid credentials at HTTP 503, not retried", emu: sipay, calls: 1,
+			inject: fault(sipay, simkit.Fault{Kind: simkit.Raw, Status: http.StatusServiceUnavailable, ContentType: "application/json",
+				Body: `{"status_code":30,"status_description":"Invalid credentials","data":null}`}),
+			config: sandboxed("  max_retries = 2\n") + tokenConfig("sipay", ""),
+			want: `Sipay Token Request Failed.*Sipay refused the token request \(HTTP 503 Service Unavailable\) with error code 30: Invalid credentials\. ` +
+				`Check the Sipay credentials`,
+		},
+		{
+			name: "iyzico invalid signature at HTTP 500, not retried", emu: iyzico, calls: 1,
+			inject: fault(iyzico, simkit.Fault{Kind: simkit.Raw, Status: http.StatusInternalServerError, ContentType: "application/json",
+				Body: `{"status":"failure","errorCode":"1000","errorMessage":"Geçersiz imza","locale":"tr","systemTime":1749027045713}`}),
+			config: sandboxed("  max_retries = 2\n") + tokenConfig("iyzico", ""),
+			want: `iyzico Token Request Failed.*iyzico refused the token request \(HTTP 500 Internal Server Error\) with error code 1000: Geçersiz imza\. ` +
+				`Check the iyzico credentials`,
+		},
+		{
+			name: "iyzico system error at HTTP 503, retried", emu: iyzico, calls: 3,
+			inject: fault(iyzico, simkit.Fault{Kind: simkit.Raw, Status: http.StatusServiceUnavailable, ContentType: "application/json",
+				Body: `{"status":"failure","errorCode":"1","errorMessage":"Sistem hatası","locale":"tr","systemTime":1749027045713}`}),
+			config: sandboxed("  max_retries = 2\n") + tokenConfig("iyzico", ""),
+			want: `iyzico Token Request Failed.*iyzico refused the token request \(HTTP 503 Service Unavailable after 3 attempts\) with error code 1: Sistem hatası\. ` +
+				`The gateway is limiting or failing requests\. Wait and run again, or raise max_retries \(now 2\)\.`,
+		},
+		{
 			name: "tahsilat success without a token", emu: bent, calls: 1,
 			config: bentProvider(noTokenKey) + tokenConfig("tahsilat", ""),
 			want: `Tahsilat Token Request Failed.*Tahsilat reported success \(HTTP 200 OK\) but sent no access token\. ` +

@@ -10,7 +10,7 @@ import (
 
 func TestErrorShows(t *testing.T) {
 	rejected := &clients.Error{Gateway: "iyzico", Kind: clients.KindRejected, StatusCode: 401, Code: "1000", Message: "bad token tok-123456"}
-	malformed := &clients.Error{Gateway: "sipay", Kind: clients.KindMalformed, Err: errors.New("data.token tok-abcdef is odd")}
+	malformed := &clients.Error{Gateway: "iyzico", Kind: clients.KindMalformed, Err: errors.New(`the response's status is neither "success" nor "failure"`)}
 	for _, tc := range []struct {
 		name   string
 		err    error
@@ -22,7 +22,8 @@ func TestErrorShows(t *testing.T) {
 		{"prose only", rejected, "refused", false},
 		{"gateway name", rejected, "iyzico", false},
 		{"absent", rejected, "other-secret", false},
-		{"in the cause", malformed, "tok-abcdef", true},
+		{"word of the cause", malformed, "neither", false},
+		{"in the location", &clients.Error{Gateway: "x", Kind: clients.KindRedirect, Location: "https://h/?t=tok-77"}, "tok-77", true},
 		{"wrapped", errors.Join(errors.New("x"), rejected), "tok-123456", true},
 		{"not a clients.Error", errors.New("has tok-9"), "tok-9", true},
 		{"nil", nil, "x", false},

@@ -13,7 +13,7 @@ import (
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/iyzico"
 )
 
-// FuzzParse feeds Parse and RateLimited arbitrary answers. Its seed corpus
+// FuzzParse feeds Parse and Classify arbitrary answers. Its seed corpus
 // (testdata/fuzz/FuzzParse) holds real-shaped bodies: the documented
 // success and failure, the rate limit as a string and a number, an opaque
 // token, and broken ones.
@@ -22,7 +22,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		resp := &clients.Response{StatusCode: status, Body: body, Attempts: 1}
 		tok, err := iyzico.Parse(resp, received)
-		limited := iyzico.RateLimited(status, body)
+		verdict := iyzico.Classify(status, body)
 
 		// The token the body carries, if it reads as one.
 		var fields struct {
@@ -34,8 +34,8 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse() = %v, %v: want exactly one of a token and an error", tok, err)
 		}
 		if err == nil {
-			if limited {
-				t.Errorf("RateLimited() is true for a success")
+			if verdict != clients.ByStatus {
+				t.Errorf("Classify() = %v for a success", verdict)
 			}
 			if tok.AccessToken == "" || strings.TrimSpace(tok.AccessToken) == "" {
 				t.Fatalf("success with an empty token")
@@ -80,8 +80,11 @@ func FuzzParse(f *testing.F) {
 		default:
 			t.Errorf("error kind %v cannot come from Parse", e.Kind)
 		}
-		if limited && (e.Kind != clients.KindRejected || e.Code != iyzico.RateLimitCode) {
-			t.Errorf("RateLimited() is true but Parse gave %+v", e)
+		if verdict != clients.ByStatus && e.Kind != clients.KindRejected {
+			t.Errorf("Classify() = %v but Parse gave %+v", verdict, e)
+		}
+		if verdict == clients.Temporary && e.Code != iyzico.RateLimitCode {
+			t.Errorf("Classify() = Temporary but Parse gave code %q", e.Code)
 		}
 		if e.Kind != clients.KindRejected && (e.Code != "" || e.Message != "") {
 			t.Errorf("a %v error carries the body's words %q %q", e.Kind, e.Code, e.Message)

@@ -208,9 +208,9 @@ func (c *client) Token(ctx context.Context, args clients.Values) (*clients.Token
 			"Content-Type": {contentTypeJSON},
 			"Accept":       {contentTypeJSON},
 		},
-		Body:      body,
-		Sign:      c.sign,
-		RetryBody: RateLimited,
+		Body:     body,
+		Sign:     c.sign,
+		Classify: Classify,
 	})
 	if err != nil {
 		return nil, err

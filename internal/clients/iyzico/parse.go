@@ -17,6 +17,11 @@ import (
 // failure, which may come with HTTP 200 and is worth retrying.
 const RateLimitCode = "50000"
 
+// finalCodes are the errorCodes that no retry can change: 1000 invalid
+// signature, 1001 API key not found, 260016 session token not found, 11
+// invalid request and 24 a mandatory field missing.
+var finalCodes = map[string]bool{"1000": true, "1001": true, "260016": true, "11": true, "24": true}
+
 // Limits on the gateway's own words carried into errors, so a misbehaving
 // gateway cannot flood a diagnostic.
 const (
@@ -111,18 +116,26 @@ func rejected(resp *clients.Response, body *tokenResponse, code string) *clients
 	return resp.Rejected(Name, clients.CleanText(code, maxCodeLen), clients.CleanText(message, maxMessageLen))
 }
 
-// RateLimited reports whether an answer is iyzico's rate-limit failure
-// (errorCode 50000, as a JSON string or number), which iyzico may send with
-// HTTP 200. It is the token request's RetryBody hook.
-func RateLimited(_ int, body []byte) bool {
-	var b struct {
-		Status    string          `json:"status"`
-		ErrorCode json.RawMessage `json:"errorCode"`
-	}
+// Classify reads an answer for retries, as the token request's Classify
+// hook. iyzico's rate limit (errorCode 50000, as a JSON string or number),
+// which may come with HTTP 200, is Temporary. A failure that names bad
+// credentials or a bad request is Final whatever the HTTP status, since
+// iyzico sends failure bodies with any status. Anything else is left to the
+// HTTP status.
+func Classify(_ int, body []byte) clients.Verdict {
+	// Parse's own struct, so an answer Parse cannot read is never called
+	// final or temporary.
+	var b tokenResponse
 	if json.Unmarshal(body, &b) != nil || strings.EqualFold(b.Status, "success") {
-		return false
+		return clients.ByStatus
 	}
-	return errorCode(b.ErrorCode) == RateLimitCode
+	switch code := errorCode(b.ErrorCode); {
+	case code == RateLimitCode:
+		return clients.Temporary
+	case finalCodes[code]:
+		return clients.Final
+	}
+	return clients.ByStatus
 }
 
 // errorCode reads errorCode, which iyzico documents as a string but sends as

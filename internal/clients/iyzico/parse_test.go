@@ -211,26 +211,35 @@ func TestParse(t *testing.T) {
 	}
 }
 
-func TestRateLimited(t *testing.T) {
+// TestClassify pins which answers overrule their HTTP status for retries.
+func TestClassify(t *testing.T) {
 	tests := []struct {
 		name string
 		body string
-		want bool
+		want clients.Verdict
 	}{
-		{"string code", failure(`"50000"`, "Request Limit Exceeded"), true},
-		{"number code", failure(`50000`, "Request Limit Exceeded"), true},
-		{"code without status", `{"errorCode":50000}`, true},
-		{"other failure", failure(`"1000"`, "Geçersiz imza"), false},
-		{"success", sampleBody, false},
-		{"success claiming the code", `{"status":"success","errorCode":"50000","accessToken":"x"}`, false},
-		{"not JSON", "<html>429</html>", false},
-		{"empty", "", false},
-		{"prefix of the code", failure(`"5000"`, "x"), false},
+		{"string code", failure(`"50000"`, "Request Limit Exceeded"), clients.Temporary},
+		{"number code", failure(`50000`, "Request Limit Exceeded"), clients.Temporary},
+		{"code without status", `{"errorCode":50000}`, clients.Temporary},
+		{"invalid signature", failure(`"1000"`, "Geçersiz imza"), clients.Final},
+		{"unknown API key as a number", failure(`1001`, "Api bilgileri bulunamadı"), clients.Final},
+		{"session token not found", failure(`"260016"`, "Session token bulunamadı."), clients.Final},
+		{"invalid request", failure(`"11"`, "Geçersiz istek"), clients.Final},
+		{"mandatory field", failure(`"24"`, "sessionToken gönderilmesi zorunludur"), clients.Final},
+		{"system error", failure(`"1"`, "Sistem hatası"), clients.ByStatus},
+		{"success", sampleBody, clients.ByStatus},
+		{"success claiming a code", `{"status":"success","errorCode":"50000","accessToken":"x"}`, clients.ByStatus},
+		{"not JSON", "<html>429</html>", clients.ByStatus},
+		{"empty", "", clients.ByStatus},
+		{"prefix of the code", failure(`"5000"`, "x"), clients.ByStatus},
+		{"code inside a longer one", failure(`"10001"`, "x"), clients.ByStatus},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := iyzico.RateLimited(200, []byte(tt.body)); got != tt.want {
-				t.Errorf("RateLimited() = %v, want %v", got, tt.want)
+			for _, status := range []int{200, 401, 503} {
+				if got := iyzico.Classify(status, []byte(tt.body)); got != tt.want {
+					t.Errorf("Classify(%d) = %v, want %v", status, got, tt.want)
+				}
 			}
 		})
 	}

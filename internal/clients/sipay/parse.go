@@ -20,6 +20,10 @@ import (
 // code is a failure, whatever the HTTP status.
 const StatusSuccess = 100
 
+// finalCodes are the status_codes that no retry can change: 1 a validation
+// error, 2 and 30 invalid credentials.
+var finalCodes = map[int64]bool{1: true, 2: true, 30: true}
+
 // Lifetime is how long Sipay's tokens are valid. It dates a token when
 // neither expires_at nor the JWT's exp can.
 const Lifetime = 2 * time.Hour
@@ -45,6 +49,21 @@ func ParseTurkeyTime(s string) (time.Time, error) {
 		return time.Time{}, errors.New("not a YYYY-MM-DD hh:mm:ss time")
 	}
 	return t.UTC(), nil
+}
+
+// Classify reads an answer for retries, as the token request's Classify
+// hook. A refusal for invalid credentials or bad input is Final whatever the
+// HTTP status, since Sipay's status_code, not the HTTP status, says what
+// happened. Anything else is left to the HTTP status.
+func Classify(_ int, body []byte) clients.Verdict {
+	var env envelope
+	if json.Unmarshal(body, &env) != nil {
+		return clients.ByStatus
+	}
+	if code, ok := intValue(env.StatusCode); ok && finalCodes[code] {
+		return clients.Final
+	}
+	return clients.ByStatus
 }
 
 // envelope is every answer's outer shape. Fields stay raw because Sipay's

@@ -210,3 +210,28 @@ func TestParseLongMessageBounded(t *testing.T) {
 		t.Errorf("Message has %d runes, want 300 and an ellipsis", n)
 	}
 }
+
+// TestClassify pins which answers overrule their HTTP status for retries:
+// refusals for bad credentials or input, however the code is written.
+func TestClassify(t *testing.T) {
+	for body, want := range map[string]clients.Verdict{
+		`{"status_code":30,"status_description":"Invalid credentials","data":null}`: clients.Final,
+		`{"status_code":"2","status_description":"Geçersiz kimlik bilgileri"}`:      clients.Final,
+		`{"status_code":1,"status_description":"app id alanı gereklidir."}`:         clients.Final,
+		`{"status_code":" 30 "}`:       clients.Final,
+		`{"status_code":100}`:          clients.ByStatus,
+		`{"status_code":7}`:            clients.ByStatus,
+		`{"status_code":300}`:          clients.ByStatus,
+		`{"status_code":30.5}`:         clients.ByStatus,
+		`{"status_code":null}`:         clients.ByStatus,
+		`{"data":{"token":"x"}}`:       clients.ByStatus,
+		`<html>502 Bad Gateway</html>`: clients.ByStatus,
+		``:                             clients.ByStatus,
+	} {
+		for _, status := range []int{200, 500, 503} {
+			if got := sipay.Classify(status, []byte(body)); got != want {
+				t.Errorf("Classify(%d, %s) = %v, want %v", status, body, got, want)
+			}
+		}
+	}
+}

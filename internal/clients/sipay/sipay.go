@@ -123,7 +123,8 @@ func (c *client) Token(ctx context.Context, _ clients.Values) (*clients.Token, e
 			"Content-Type": {"application/json"},
 			"Accept":       {"application/json"},
 		},
-		Body: body,
+		Body:     body,
+		Classify: Classify,
 	})
 	if err != nil {
 		return nil, err
