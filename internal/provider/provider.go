@@ -78,7 +78,8 @@ func (p *PaytokenProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 		"max_retries": schema.Int64Attribute{
 			Optional: true,
 			MarkdownDescription: fmt.Sprintf("Extra attempts after the first for connection errors, timeouts, HTTP 429/500/502/503/504 "+
-				"and gateway rate limits, from 0 to %d. Defaults to %d. Environment variable: `%s`.", maxMaxRetries, defaultMaxRetries, envMaxRetries),
+				"and gateway rate limits, from 0 to %d. Defaults to %d. A gateway's refusal for bad credentials or bad input is never retried, "+
+				"whatever its HTTP status. Environment variable: `%s`.", maxMaxRetries, defaultMaxRetries, envMaxRetries),
 			Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 		},
 	}
