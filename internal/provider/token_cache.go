@@ -23,6 +23,9 @@ type tokenCache struct {
 	mu     sync.Mutex
 	tokens map[string]*clients.Token
 	group  singleflight.Group
+	// joined, when set, is called once a caller is part of a flight, so a
+	// test can tell that every caller joined before the flight lands.
+	joined func()
 }
 
 func newTokenCache() *tokenCache {
@@ -82,28 +85,39 @@ func (c *tokenCache) store(key string, t *clients.Token) {
 
 // get returns a token for key: a cached one when it stays valid for
 // minValidFor, else the result of fetch, shared with every concurrent
-// caller of the same key. shared reports whether no new call was made for
-// this caller alone.
+// caller of the same key. reused reports whether no new call was made for
+// this caller alone. A freshly fetched token is returned even when it is
+// too short-lived for minValidFor: asking again would bring one no longer,
+// and the caller reports it.
 func (c *tokenCache) get(ctx context.Context, key string, now func() time.Time, minValidFor time.Duration,
 	fetch func(context.Context) (*clients.Token, error),
 ) (tok *clients.Token, reused bool, err error) {
 	if t, ok := c.lookup(key, now(), minValidFor); ok {
 		return t, true, nil
 	}
+	// flight is what one shared call gives: a token, and whether it was
+	// fetched or found in the cache by the call's leader.
+	type flight struct {
+		tok     *clients.Token
+		fetched bool
+	}
 	// A caller retries, within bounds, when the flight it joined was led by
-	// a request that got cancelled while this one was not, or brought back a
-	// token too short-lived for this caller's minValidFor.
+	// a request that got cancelled while this one was not, or found a
+	// cached token long-lived enough for its leader but not for this caller.
 	for attempt := 0; attempt < 3; attempt++ {
 		ch := c.group.DoChan(key, func() (any, error) {
 			if t, ok := c.lookup(key, now(), minValidFor); ok {
-				return t, nil
+				return flight{tok: t}, nil
 			}
 			t, err := fetch(ctx)
 			if err == nil {
 				c.store(key, t)
 			}
-			return t, err
+			return flight{tok: t, fetched: true}, err
 		})
+		if c.joined != nil {
+			c.joined()
+		}
 		select {
 		case <-ctx.Done():
 			return nil, false, ctx.Err()
@@ -114,11 +128,11 @@ func (c *tokenCache) get(ctx context.Context, key string, now func() time.Time, 
 				}
 				return nil, false, r.Err
 			}
-			t, _ := r.Val.(*clients.Token)
-			if r.Shared && t.ValidFor(now()) < minValidFor {
+			f, _ := r.Val.(flight)
+			if !f.fetched && f.tok.ValidFor(now()) < minValidFor {
 				continue
 			}
-			return t, r.Shared, nil
+			return f.tok, r.Shared || !f.fetched, nil
 		}
 	}
 	t, err := fetch(ctx)

@@ -114,6 +114,54 @@ func TestTokenCache_minValidFor(t *testing.T) {
 	}
 }
 
+// TestTokenCache_shortLivedSharedOnce opens one key from many goroutines
+// while the gateway issues tokens shorter than min_valid_for: asking again
+// cannot help, so there is still one fetch, and every caller gets the token
+// to report as too short-lived.
+func TestTokenCache_shortLivedSharedOnce(t *testing.T) {
+	const callers = 16
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	c := newTokenCache()
+	var fetches, joined atomic.Int64
+	c.joined = func() { joined.Add(1) }
+	release := make(chan struct{})
+	fetch := func(context.Context) (*clients.Token, error) { //nolint:unparam // the cache's fetch signature
+		fetches.Add(1)
+		<-release
+		return &clients.Token{AccessToken: "short", ExpiresAt: now.Add(5 * time.Minute)}, nil
+	}
+	var wg sync.WaitGroup
+	got := make(chan *clients.Token, callers)
+	for range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tok, _, err := c.get(context.Background(), "k", fixedClock(now), 10*time.Minute, fetch)
+			if err != nil {
+				t.Error(err)
+			}
+			got <- tok
+		}()
+	}
+	// Every caller joins the flight before it lands. (One that came later
+	// would rightly fetch a token of its own: the cached one is too short.)
+	deadline := time.Now().Add(10 * time.Second)
+	for joined.Load() < callers && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	wg.Wait()
+	close(got)
+	for tok := range got {
+		if tok == nil || tok.AccessToken != "short" {
+			t.Errorf("a caller got %v, want the short-lived token", tok)
+		}
+	}
+	if n := fetches.Load(); n != 1 {
+		t.Errorf("%d concurrent opens of one key with short-lived tokens made %d fetches, want 1", callers, n)
+	}
+}
+
 // TestTokenCache_errorsAreNotCached fetches again after a failure.
 func TestTokenCache_errorsAreNotCached(t *testing.T) {
 	now := time.Now()
