@@ -128,7 +128,7 @@ const (
 	Final
 )
 
-// String names the verdict, for test output and logs.
+// String names the verdict, for test output.
 func (v Verdict) String() string {
 	switch v {
 	case Temporary:
