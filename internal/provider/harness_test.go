@@ -241,11 +241,11 @@ func tokenArgs(gateway string, c simkit.Credential) string {
 // echoToken renders an ephemeral token and an echo provider configured with
 // its results, so the results can be checked in the echo resource's state.
 // The token itself goes in only as its SHA-256, so state never holds it.
-func echoToken(gateway, args, extra string) string {
+func echoToken(gateway string) string {
 	return fmt.Sprintf(`
 ephemeral "paytoken_token" "t" {
   gateway = %q
-%s%s}
+}
 
 provider "echo" {
   data = {
@@ -263,7 +263,7 @@ provider "echo" {
 }
 
 resource "echo" "t" {}
-`, gateway, args, extra)
+`, gateway)
 }
 
 // clearProviderEnv unsets every PAYTOKEN_ variable for the test, so the

@@ -58,7 +58,7 @@ func TestAccLive(t *testing.T) {
 				Steps: []resource.TestStep{{
 					// sandbox = true keeps a live test off production; a
 					// base_url from the environment still wins over it.
-					Config: fmt.Sprintf("provider \"paytoken\" {\n  %s = { sandbox = true }\n}\n", name) + echoToken(name, "", ""),
+					Config: fmt.Sprintf("provider \"paytoken\" {\n  %s = { sandbox = true }\n}\n", name) + echoToken(name),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("token_sha256"), knownvalue.StringRegexp(sha256Hex)),
 						statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("expires_at"), rfc3339Within(time.Minute, 24*time.Hour)),

@@ -259,7 +259,7 @@ func TestAccProvider_unusedGatewayNeedsNothing(t *testing.T) {
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{{
 			Config: providerConfig(sb, map[string]simkit.Credential{"sipay": credential(t, sb, "sipay", "is_3d=2")}, "") +
-				echoToken("sipay", "", ""),
+				echoToken("sipay"),
 		}},
 	})
 	if got := sb.Calls()["sipay"]; got == 0 {

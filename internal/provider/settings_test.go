@@ -50,7 +50,7 @@ func TestAccProvider_environment(t *testing.T) {
 				"PAYTOKEN_SIPAY_APP_ID": "env-app-id", "PAYTOKEN_SIPAY_APP_SECRET": "env-app-secret",
 				"PAYTOKEN_SIPAY_BASE_URL": "https://env.invalid/ccpayment", "PAYTOKEN_MAX_RETRIES": "10",
 			},
-			config: providerConfig(sb, sipayOnly, "") + echoToken("sipay", "", ""),
+			config: providerConfig(sb, sipayOnly, "") + echoToken("sipay"),
 		},
 		{
 			name:   "request_timeout and max_retries from the environment",
@@ -156,7 +156,7 @@ func TestAccProvider_userAgent(t *testing.T) {
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf("provider \"paytoken\" {\n  sipay = {\n    base_url   = %q\n    app_id     = \"ua-app\"\n    app_secret = \"ua-secret-5Kq9\"\n  }\n}\n",
-				sipaysim.BaseURL(srv.URL)) + echoToken("sipay", "", ""),
+				sipaysim.BaseURL(srv.URL)) + echoToken("sipay"),
 		}},
 	})
 	mu.Lock()
