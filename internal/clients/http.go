@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"mime"
+	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -82,13 +85,34 @@ func NewHTTP(opts HTTPOptions) *HTTP {
 	return &HTTP{
 		opts: opts,
 		client: &http.Client{
-			Transport: transport,
+			Transport: redirectGuard{transport},
 			Timeout:   opts.Timeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error {
 				return http.ErrUseLastResponse
 			},
 		},
 	}
+}
+
+// heldLocation is where redirectGuard keeps a redirect's Location.
+const heldLocation = "X-Paytoken-Held-Location"
+
+// redirectGuard hands net/http every redirect without its Location header,
+// kept under heldLocation instead. net/http reads a Location before it asks
+// CheckRedirect, and quotes one it cannot parse, token and all, in an error
+// that loses the answer; without one, it returns the answer as it is.
+type redirectGuard struct{ next http.RoundTripper }
+
+func (g redirectGuard) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := g.next.RoundTrip(r)
+	if err == nil && isRedirect(resp.StatusCode) {
+		if loc, ok := resp.Header["Location"]; ok {
+			resp.Header = resp.Header.Clone()
+			resp.Header.Del("Location")
+			resp.Header[heldLocation] = loc
+		}
+	}
+	return resp, err
 }
 
 // Options returns the options in effect, after defaults.
@@ -182,7 +206,10 @@ func (h *HTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 		if req.Sign == nil {
 			return nil
 		}
-		return req.Sign(r, req.Body)
+		if err := req.Sign(r, req.Body); err != nil {
+			return &signError{err}
+		}
+		return nil
 	}
 	if err := sign(rreq.Request); err != nil {
 		return nil, &Error{Gateway: req.Gateway, Kind: KindTransport, Err: err}
@@ -203,7 +230,7 @@ func (h *HTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 			log.Debug("Sending token request", "gateway", req.Gateway, "method", r.Method, "url", r.URL.Redacted(), "attempt", attempts)
 		},
 		PrepareRetry: sign,
-		Logger:       log,
+		Logger:       safeLogger{log},
 	}
 	start := time.Now()
 	resp, err := client.Do(rreq)
@@ -217,6 +244,7 @@ func (h *HTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 		if err == nil {
 			err = errors.New("no response")
 		}
+		err = safeCause(err)
 		log.Debug("Token request got no answer", "gateway", req.Gateway, "attempts", attempts, "error", err.Error())
 		return nil, &Error{Gateway: req.Gateway, Kind: KindTransport, Attempts: attempts, Err: err}
 	}
@@ -228,7 +256,7 @@ func (h *HTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	case errors.Is(rerr, errBodyTooLarge):
 		return nil, &Error{Gateway: req.Gateway, Kind: KindTooLarge, StatusCode: resp.StatusCode, Attempts: attempts}
 	case rerr != nil:
-		return nil, &Error{Gateway: req.Gateway, Kind: KindTransport, StatusCode: resp.StatusCode, Attempts: attempts, Err: rerr}
+		return nil, &Error{Gateway: req.Gateway, Kind: KindTransport, StatusCode: resp.StatusCode, Attempts: attempts, Err: safeCause(rerr)}
 	case isRedirect(resp.StatusCode):
 		return nil, &Error{Gateway: req.Gateway, Kind: KindRedirect, StatusCode: resp.StatusCode, Attempts: attempts,
 			Location: redirectTarget(resp)}
@@ -304,6 +332,68 @@ func retryableStatus(code int) bool {
 
 // retryableTransportError reports whether a failed attempt may succeed if
 // repeated: not when the certificate is wrong or the URL cannot work.
+// errNotHTTP stands for what net/http said about an answer it could not
+// read, since its words would quote the answer.
+var errNotHTTP = errors.New("the answer is not valid HTTP")
+
+// signError is a failure to sign a request: the clients' own words.
+type signError struct{ err error }
+
+func (e *signError) Error() string { return "signing the request failed: " + e.err.Error() }
+func (e *signError) Unwrap() error { return e.err }
+
+// safeCause returns err when its text can only hold this side's words:
+// cancellation, timeouts, network and TLS errors, a body cut short or too
+// large, and signing failures. Anything else comes from reading the
+// gateway's answer, and net/http quotes the offending status line, header
+// or Location in such errors, which may hold a token, so a fixed
+// description stands in for it.
+func safeCause(err error) error {
+	if err == nil {
+		return nil
+	}
+	var (
+		sign     *signError
+		op       *net.OpError
+		dns      *net.DNSError
+		netErr   net.Error
+		record   tls.RecordHeaderError
+		verify   *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+	)
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, errBodyTooLarge),
+		errors.As(err, &sign), errors.As(err, &op), errors.As(err, &dns),
+		errors.As(err, &netErr) && netErr.Timeout(),
+		errors.As(err, &record), errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
+		return err
+	}
+	return errNotHTTP
+}
+
+// safeLogger passes the HTTP library's log lines on with every error value
+// made safe by safeCause, since those errors may quote the gateway.
+type safeLogger struct{ Logger }
+
+func (l safeLogger) Error(msg string, kv ...any) { l.Logger.Error(msg, safeValues(kv)...) }
+func (l safeLogger) Info(msg string, kv ...any)  { l.Logger.Info(msg, safeValues(kv)...) }
+func (l safeLogger) Debug(msg string, kv ...any) { l.Logger.Debug(msg, safeValues(kv)...) }
+func (l safeLogger) Warn(msg string, kv ...any)  { l.Logger.Warn(msg, safeValues(kv)...) }
+
+func safeValues(kv []any) []any {
+	out := make([]any, len(kv))
+	for i, v := range kv {
+		if err, ok := v.(error); ok {
+			v = safeCause(err).Error()
+		}
+		out[i] = v
+	}
+	return out
+}
+
 func retryableTransportError(err error) bool {
 	var unknownAuthority x509.UnknownAuthorityError
 	var hostname x509.HostnameError
@@ -370,14 +460,27 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 }
 
 func redirectTarget(resp *http.Response) string {
-	loc := resp.Header.Get("Location")
+	loc := resp.Header.Get(heldLocation)
 	if loc == "" {
 		return "(no Location header)"
 	}
-	if u, err := resp.Request.URL.Parse(loc); err == nil {
-		return u.Redacted()
+	u, err := resp.Request.URL.Parse(loc)
+	if err != nil {
+		return "(an unreadable Location header)"
 	}
-	return loc
+	return showTarget(u)
+}
+
+// showTarget names where a redirect points without what may be secret in
+// it: the userinfo, the query and the fragment, where a gateway or a
+// login page may put a token, are left out.
+func showTarget(u *url.URL) string {
+	hidden := u.RawQuery != "" || u.ForceQuery || u.Fragment != ""
+	v := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
+	if hidden {
+		return v.String() + "?…"
+	}
+	return v.String()
 }
 
 // DecodeJSON decodes the body into v. Its error describes what is wrong
@@ -397,11 +500,24 @@ func (r *Response) DecodeJSON(v any) error {
 		// error at its very end.
 		return fmt.Errorf("the response body is truncated JSON (%d bytes)", len(r.Body))
 	case errors.As(err, &syntax):
-		return fmt.Errorf("the response body is not valid JSON (at byte %d of %d, Content-Type %q)", syntax.Offset, len(r.Body), r.Header.Get("Content-Type"))
+		return fmt.Errorf("the response body is not valid JSON (at byte %d of %d, Content-Type %s)", syntax.Offset, len(r.Body), mediaType(r.Header.Get("Content-Type")))
 	case errors.As(err, &typ):
 		return fmt.Errorf("the response field %q is a JSON %s where %s was expected", typ.Field, typ.Value, typ.Type)
 	}
 	return errors.New("the response body could not be decoded as JSON")
+}
+
+// mediaType names a Content-Type by its media type alone: parameters are
+// the gateway's words and could carry anything.
+func mediaType(contentType string) string {
+	if contentType == "" {
+		return "(none)"
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil || len(mt) > 64 {
+		return "(unreadable)"
+	}
+	return strconv.Quote(mt)
 }
 
 // Malformed returns a KindMalformed error for an answer that could not be

@@ -548,14 +548,17 @@ func TestDoRedirectRefused(t *testing.T) {
 		name, location, want string
 		code                 int
 	}{
-		{"301", target.URL + "/login?next=%2Ftoken", target.URL + "/login?next=%2Ftoken", 301},
+		{"301", target.URL + "/login?next=%2Ftoken", target.URL + "/login?…", 301},
 		{"302", target.URL + "/login", target.URL + "/login", 302},
 		{"303", target.URL + "/login", target.URL + "/login", 303},
 		{"307", target.URL + "/token", target.URL + "/token", 307},
 		{"308", target.URL + "/token", target.URL + "/token", 308},
 		{"relative", "/v2/token", "", 302},
 		{"no location", "", "(no Location header)", 302},
-		{"credentials", "https://user:hunter2-password@example.invalid/login", "https://user:xxxxx@example.invalid/login", 302},
+		{"credentials", "https://user:hunter2-password@example.invalid/login", "https://example.invalid/login", 302},
+		{"token in the query", "https://example.invalid/cb?access_token=hunter2-query", "https://example.invalid/cb?…", 302},
+		{"token in the fragment", "https://example.invalid/cb#hunter2-fragment", "https://example.invalid/cb?…", 302},
+		{"unreadable", "https://u:hunter2-pass@example.invalid/%zz", "(an unreadable Location header)", 302},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -1098,5 +1101,98 @@ func TestCleanText(t *testing.T) {
 		if got := clients.CleanText(c.in, c.limit); got != c.want {
 			t.Errorf("CleanText(%q, %d) = %q, want %q", c.in, c.limit, got, c.want)
 		}
+	}
+}
+
+// textLogger keeps every log line the HTTP layer writes, values included.
+type textLogger struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *textLogger) add(msg string, kv []any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprint(append([]any{msg}, kv...)...))
+}
+func (l *textLogger) Debug(msg string, kv ...any) { l.add(msg, kv) }
+func (l *textLogger) Info(msg string, kv ...any)  { l.add(msg, kv) }
+func (l *textLogger) Warn(msg string, kv ...any)  { l.add(msg, kv) }
+func (l *textLogger) Error(msg string, kv ...any) { l.add(msg, kv) }
+
+// TestDoNeverQuotesBrokenAnswers has raw TCP gateways answer with what is
+// not valid HTTP, with a token in it. net/http quotes such bytes in its
+// errors; neither the error nor any log line may.
+func TestDoNeverQuotesBrokenAnswers(t *testing.T) {
+	const token = "hunter2-tok-7Qx"
+	cases := map[string]string{
+		"JSON instead of HTTP":     `{"access_token":"` + token + `"}` + "\r\n\r\n",
+		"header without a colon":   "HTTP/1.1 200 OK\r\nX-Access-Token " + token + "\r\nContent-Length: 0\r\n\r\n",
+		"status line with a token": "HTTP/1.1 2x0 " + token + "\r\nContent-Length: 0\r\n\r\n",
+	}
+	for name, answer := range cases {
+		t.Run(name, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = ln.Close() })
+			go func() {
+				for {
+					conn, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					buf := make([]byte, 4096)
+					_ = conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+					_, _ = conn.Read(buf)
+					_, _ = io.WriteString(conn, answer)
+					_ = conn.Close()
+				}
+			}()
+			log := &textLogger{}
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			ctx = clients.WithLogger(ctx, log)
+			_, err = newHTTP(retries(1)).Do(ctx, post("http://"+ln.Addr().String()+"/token"))
+			e := asError(t, err)
+			if e.Kind != clients.KindTransport || e.Attempts != 2 {
+				t.Errorf("kind %v after %d attempts, want transport after 2", e.Kind, e.Attempts)
+			}
+			if strings.Contains(err.Error(), token) {
+				t.Errorf("error %q quotes the answer", err)
+			}
+			if !strings.Contains(err.Error(), "not valid HTTP") {
+				t.Errorf("error %q does not say the answer is not valid HTTP", err)
+			}
+			log.mu.Lock()
+			defer log.mu.Unlock()
+			if len(log.lines) == 0 {
+				t.Fatal("nothing was logged")
+			}
+			for _, l := range log.lines {
+				if strings.Contains(l, token) {
+					t.Errorf("log line %q quotes the answer", l)
+				}
+			}
+		})
+	}
+}
+
+// TestDoNamesOnlyTheMediaType checks that an unreadable answer is described
+// by its media type, never by the Content-Type's parameters.
+func TestDoNamesOnlyTheMediaType(t *testing.T) {
+	srv := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		w.Header().Set("Content-Type", "text/html; token=hunter2-ct")
+		fmt.Fprint(w, "<html>maintenance</html>")
+	})
+	resp, err := newHTTP(retries(0)).Do(t.Context(), post(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v map[string]any
+	derr := resp.DecodeJSON(&v)
+	if derr == nil || !strings.Contains(derr.Error(), `Content-Type "text/html"`) || strings.Contains(derr.Error(), "hunter2") {
+		t.Errorf("DecodeJSON error %v; want one naming \"text/html\" and nothing of its parameters", derr)
 	}
 }
