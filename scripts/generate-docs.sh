@@ -5,10 +5,11 @@
 #
 # It never downloads anything. tfplugindocs, left to itself, builds the
 # provider and fetches a Terraform CLI from releases.hashicorp.com when none
-# is on PATH. Instead this script asks the local Terraform
-# (/usr/local/bin/terraform unless TERRAFORM names another) for the schema and
+# is on PATH. Instead this script asks the local Terraform for the schema and
 # hands tfplugindocs the JSON with --providers-schema, which makes it skip
-# both the build and the Terraform lookup.
+# both the build and the Terraform lookup. The local Terraform is $TERRAFORM,
+# else $TF_ACC_TERRAFORM_PATH (as the tests use), else terraform on PATH,
+# else /usr/local/bin/terraform.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,9 +17,9 @@ cd "$root"
 
 export CHECKPOINT_DISABLE=1
 
-terraform="${TERRAFORM:-/usr/local/bin/terraform}"
+terraform="${TERRAFORM:-${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || echo /usr/local/bin/terraform)}}"
 if [[ ! -x "$terraform" ]]; then
-  echo "generate-docs: no Terraform CLI at $terraform; install Terraform >= 1.10 there or set TERRAFORM to its path." >&2
+  echo "generate-docs: no Terraform CLI at $terraform; install Terraform >= 1.10 on PATH or set TF_ACC_TERRAFORM_PATH (or TERRAFORM) to its path." >&2
   exit 1
 fi
 

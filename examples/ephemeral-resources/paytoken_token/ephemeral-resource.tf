@@ -17,8 +17,15 @@ terraform {
   }
 }
 
-# One token per gateway. Credentials come from the provider configuration or
-# its PAYTOKEN_* environment variables.
+# The sandbox for every gateway, since the restapi providers below call the
+# sandbox hosts. Credentials come from PAYTOKEN_* environment variables.
+provider "paytoken" {
+  sipay    = { sandbox = true }
+  tahsilat = { sandbox = true }
+  iyzico   = { sandbox = true }
+}
+
+# One token per gateway.
 ephemeral "paytoken_token" "sipay" {
   gateway = "sipay"
 
