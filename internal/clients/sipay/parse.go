@@ -113,7 +113,7 @@ func Parse(resp *clients.Response, receivedAt time.Time) (*clients.Token, error)
 		message := ""
 		// A failure body that carries a token is not quoted at all: its
 		// message could hold the token.
-		if token == "" && !carriesToken(resp.Body) {
+		if !clients.BodyCarriesToken(resp.Body) {
 			if s, ok := stringValue(env.StatusDescription); ok {
 				message = clients.CleanText(s, maxMessage)
 			}
@@ -234,24 +234,6 @@ func stringValue(raw json.RawMessage) (string, bool) {
 		return "", false
 	}
 	return s, true
-}
-
-// carriesToken reports whether a body may hold a token anywhere: a key
-// ending in "token" or something shaped like a JWT.
-func carriesToken(body []byte) bool {
-	if bytes.Contains(body, []byte("eyJ")) {
-		return true
-	}
-	for rest := body; ; {
-		i := bytes.Index(rest, []byte(`token"`))
-		if i < 0 {
-			return false
-		}
-		rest = bytes.TrimLeft(rest[i+len(`token"`):], " \t\r\n")
-		if len(rest) > 0 && rest[0] == ':' {
-			return true
-		}
-	}
 }
 
 func isNull(raw json.RawMessage) bool {

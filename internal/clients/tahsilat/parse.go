@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/jwtclaims"
@@ -172,11 +171,12 @@ func flag(raw json.RawMessage) (*bool, bool) {
 	return nil, false
 }
 
-// rejected builds the error for a {"status":false} envelope. The message
-// and details are the gateway's own words, quoted only when the body holds
-// no token, so no token can reach an error string.
+// rejected builds the error for a {"status":false} envelope. The code,
+// message and details are the gateway's own words, quoted only when the
+// body holds no token (clients.BodyCarriesToken), so no token can reach an
+// error string.
 func rejected(resp *clients.Response, env *envelope) *clients.Error {
-	if mentionsToken(resp.Body) {
+	if clients.BodyCarriesToken(resp.Body) {
 		return resp.Rejected(Name, "", "")
 	}
 	var message string
@@ -196,64 +196,6 @@ func rejected(resp *clients.Response, env *envelope) *clients.Error {
 		}
 	}
 	return resp.Rejected(Name, errorCode(env.ErrorCode), clients.CleanText(message, maxMessage))
-}
-
-// mentionsToken reports whether any object in body has an access_token
-// key (in any letter case, as encoding/json matches keys) with a value, so a
-// failure body that carries a token, wherever it is, is never quoted. The
-// raw bytes are scanned as well as the decoded value, because decoding keeps
-// only the last of duplicate keys: {"data":{"access_token":"x"},"data":{}}.
-func mentionsToken(body []byte) bool {
-	if rawTokenKey(body) {
-		return true
-	}
-	var v any
-	if json.Unmarshal(body, &v) != nil {
-		return true
-	}
-	var walk func(v any) bool
-	walk = func(v any) bool {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, e := range v {
-				if strings.EqualFold(k, "access_token") && e != nil {
-					return true
-				}
-				if walk(e) {
-					return true
-				}
-			}
-		case []any:
-			for _, e := range v {
-				if walk(e) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	return walk(v)
-}
-
-// rawTokenKey reports whether body holds, anywhere, the text access_token"
-// in any letter case followed by a colon and a value other than null, as
-// sipay's carriesToken scans for token". Letters are folded as encoding/json
-// folds keys, so the Kelvin sign and the long s match k and s too.
-func rawTokenKey(body []byte) bool {
-	const key = `access_token"`
-	folded := bytes.Map(func(r rune) rune { return unicode.ToLower(unicode.ToUpper(r)) }, body)
-	for rest := folded; ; {
-		i := bytes.Index(rest, []byte(key))
-		if i < 0 {
-			return false
-		}
-		rest = bytes.TrimLeft(rest[i+len(key):], " \t\r\n")
-		if len(rest) > 0 && rest[0] == ':' {
-			if v := bytes.TrimLeft(rest[1:], " \t\r\n"); !bytes.HasPrefix(v, []byte("null")) {
-				return true
-			}
-		}
-	}
 }
 
 // errorCode reads error_code: a string, null, or (tolerated) a number.
