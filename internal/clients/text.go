@@ -32,8 +32,25 @@ func RedactError(err error, secrets ...string) error {
 		if s == "" {
 			continue
 		}
-		e.Code = strings.ReplaceAll(e.Code, s, Redacted)
-		e.Message = strings.ReplaceAll(e.Message, s, Redacted)
+		e.Code = redactCut(strings.ReplaceAll(e.Code, s, Redacted), s)
+		e.Message = redactCut(strings.ReplaceAll(e.Message, s, Redacted), s)
 	}
 	return err
+}
+
+// redactCut redacts the start of secret where CleanText cut text short: a
+// secret the limit fell inside would otherwise show all but its end.
+// Prefixes shorter than four bytes are left, as they are more likely part
+// of the text than of the secret.
+func redactCut(text, secret string) string {
+	body, cut := strings.CutSuffix(text, "…")
+	if !cut {
+		return text
+	}
+	for n := min(len(secret)-1, len(body)); n >= 4; n-- {
+		if strings.HasSuffix(body, secret[:n]) {
+			return body[:len(body)-n] + Redacted + "…"
+		}
+	}
+	return text
 }
