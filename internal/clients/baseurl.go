@@ -39,17 +39,17 @@ func CheckBaseURL(raw string) error {
 	}
 }
 
-// ShowURL returns raw fit for a diagnostic. A URL's credentials are left
-// out, since a base URL that carries them is refused for exactly that
-// reason; a value that does not parse as a URL is not shown at all, since
-// it may be one whose credentials cannot be told apart.
+// ShowURL returns raw fit for a diagnostic, as redirect targets are shown:
+// credentials, query and fragment are left out, since a base URL that
+// carries them is refused for exactly that reason and they may be secret. A
+// value that does not parse as a URL is not shown at all, since it may be
+// one whose credentials cannot be told apart.
 func ShowURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "(not shown)"
 	}
-	u.User = nil
-	return strconv.Quote(u.String())
+	return strconv.Quote(showTarget(u))
 }
 
 // IsLoopbackHost reports whether host is localhost or a loopback IP address.

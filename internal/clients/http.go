@@ -344,10 +344,10 @@ func (e *signError) Unwrap() error { return e.err }
 
 // safeCause returns err when its text can only hold this side's words:
 // cancellation, timeouts, network and TLS errors, a body cut short or too
-// large, and signing failures. Anything else comes from reading the
-// gateway's answer, and net/http quotes the offending status line, header
-// or Location in such errors, which may hold a token, so a fixed
-// description stands in for it.
+// large, signing failures, and errors that quote nothing (such as a
+// proxy's refusal). Where net/http could not read the gateway's answer, it
+// quotes the offending status line or header, which may hold a token, so a
+// fixed description stands in for any error that quotes.
 func safeCause(err error) error {
 	if err == nil {
 		return nil
@@ -369,6 +369,15 @@ func safeCause(err error) error {
 		errors.As(err, &sign), errors.As(err, &op), errors.As(err, &dns),
 		errors.As(err, &netErr) && netErr.Timeout(),
 		errors.As(err, &record), errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
+		return err
+	}
+	inner := err
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// url.Error quotes the request's URL, which is this side's.
+		inner = ue.Err
+	}
+	if inner != nil && !strings.ContainsAny(inner.Error(), "\"'`") {
 		return err
 	}
 	return errNotHTTP

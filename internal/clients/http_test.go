@@ -1057,10 +1057,11 @@ func TestShowURL(t *testing.T) {
 		"https://api.iyzipay.com":                       `"https://api.iyzipay.com"`,
 		"https://user:s3cr3t@api.iyzipay.com/v1":        `"https://api.iyzipay.com/v1"`,
 		"https://s3cr3t@api.iyzipay.com":                `"https://api.iyzipay.com"`,
+		"https://api.iyzipay.com/v1#key=s3cr3t":         `"https://api.iyzipay.com/v1?…"`,
 		"sandbox-api.iyzipay.com":                       `"sandbox-api.iyzipay.com"`,
 		"http://user:s3cr3t@[::1":                       "(not shown)",
 		"https://user:s3cr3t\x7f@api.iyzipay.com":       "(not shown)",
-		"https://user:s3cr3t@api.iyzipay.com/?q=s3cr3t": `"https://api.iyzipay.com/?q=s3cr3t"`,
+		"https://user:s3cr3t@api.iyzipay.com/?q=s3cr3t": `"https://api.iyzipay.com/?…"`,
 	} {
 		got := clients.ShowURL(raw)
 		if got != want {
