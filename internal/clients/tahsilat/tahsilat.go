@@ -117,15 +117,11 @@ func sandboxHint(settings clients.Values) bool {
 	return strings.HasPrefix(key, "sk_test_") || strings.HasPrefix(key, "pk_test_")
 }
 
-// New builds a Tahsilat client. It needs one of the two keys; which one a
-// token call needs depends on its key argument, so that is checked in Token.
+// New builds a Tahsilat client. Which key a token call needs depends on its
+// key argument, so Token checks that the key is set: a missing key is then
+// named as the one the token asked for.
 func New(cfg clients.Config) (clients.Gateway, error) {
-	// Either key will do here; which one a token needs is checked per token.
-	var required []string
-	if cfg.Settings.Get(SettingPublicKey) == "" {
-		required = append(required, SettingSecretKey)
-	}
-	base, err := cfg.Resolve(Spec(), required...)
+	base, err := cfg.Resolve(Spec())
 	if err != nil {
 		return nil, err
 	}

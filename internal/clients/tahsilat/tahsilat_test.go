@@ -221,9 +221,8 @@ func TestNew(t *testing.T) {
 		missing  string
 		badURL   bool
 	}{
-		{name: "neither key", settings: clients.Values{}, missing: "secret_key"},
-		{name: "nil settings", missing: "secret_key"},
-		{name: "empty keys count as unset", settings: clients.Values{"secret_key": "", "public_key": ""}, missing: "secret_key"},
+		{name: "neither key: Token names the one it needs", settings: clients.Values{}},
+		{name: "nil settings", settings: nil},
 		{name: "secret key only", settings: clients.Values{"secret_key": "sk_test_x"}},
 		{name: "public key only", settings: clients.Values{"public_key": "pk_test_x"}},
 		{name: "both keys", settings: clients.Values{"secret_key": "sk_test_x", "public_key": "pk_test_x"}},
@@ -472,6 +471,14 @@ func TestTokenErrors(t *testing.T) {
 		{
 			name: "public requested, only secret set", settings: clients.Values{"secret_key": tahsilatsim.SecretKey},
 			args: clients.Values{"key": "public"}, missing: "public_key",
+		},
+		{
+			name: "public requested, neither set", settings: clients.Values{},
+			args: clients.Values{"key": "public"}, missing: "public_key",
+		},
+		{
+			name: "default key, both empty", settings: clients.Values{"secret_key": "", "public_key": ""},
+			missing: "secret_key",
 		},
 		{
 			name: "unknown key value", settings: full, args: clients.Values{"key": "both"}, badArg: true,
