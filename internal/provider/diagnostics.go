@@ -61,7 +61,7 @@ func errorDiagnostics(spec *clients.Spec, g *gatewaySettings, h *clients.HTTP, r
 // missingDetail says where a missing setting or argument can be set.
 func missingDetail(spec *clients.Spec, r tokenRequest, m *clients.MissingSettingError) (*path.Path, string) {
 	if !m.Arg {
-		return nil, fmt.Sprintf("A %s token needs the provider setting %s.%s, which is not set. "+
+		return nil, fmt.Sprintf("A token from %s needs the provider setting %s.%s, which is not set. "+
 			"Set %s in the provider's %s block, or set the environment variable %s.",
 			spec.Title, spec.Name, m.Name, m.Name, spec.Name, clients.EnvVar(spec.Name, m.Name))
 	}
@@ -83,7 +83,7 @@ func missingDetail(spec *clients.Spec, r tokenRequest, m *clients.MissingSetting
 			fmt.Sprintf("set %s in the provider's %s block", field.Fallback, spec.Name),
 			fmt.Sprintf("set the environment variable %s", clients.EnvVar(spec.Name, field.Fallback)))
 	}
-	detail := fmt.Sprintf("A %s token needs %s, which is not set. To fix it, %s.", spec.Title, m.Name, joinOr(where))
+	detail := fmt.Sprintf("A token from %s needs %s, which is not set. To fix it, %s.", spec.Title, m.Name, joinOr(where))
 	if !argInSchema(field, r.dataSource) {
 		detail += fmt.Sprintf(" The data source takes no %s argument, because data source arguments are written to state.", m.Name)
 	}
@@ -118,8 +118,13 @@ func requestFailedDetail(spec *clients.Spec, g *gatewaySettings, h *clients.HTTP
 		case e.Retryable():
 			fmt.Fprintf(&b, "The gateway is limiting or failing requests. Wait and run again, or raise max_retries (now %d).", opts.MaxRetries)
 		default:
-			fmt.Fprintf(&b, "Check the %s credentials (%s) and that they belong to the host in use (%s): sandbox credentials work only with the sandbox.",
-				spec.Title, settingList(spec), base)
+			fmt.Fprintf(&b, "Check the %s credentials (%s) and that they belong to the host in use (%s): sandbox credentials work only with the sandbox. "+
+				"To use the other host, set %s.sandbox (or %s), or %s.base_url (or %s).",
+				spec.Title, settingList(spec), base,
+				spec.Name, clients.EnvVar(spec.Name, "sandbox"), spec.Name, clients.EnvVar(spec.Name, "base_url"))
+			if args := overridingArgs(spec); args != "" {
+				fmt.Fprintf(&b, " The token's own %s, when set, are used instead of the provider's.", args)
+			}
 		}
 	case clients.KindHTTPStatus:
 		fmt.Fprintf(&b, "%s answered %s%s with a body that is not one of its error responses. ", spec.Title, status, attempts)
@@ -143,27 +148,52 @@ func requestFailedDetail(spec *clients.Spec, g *gatewaySettings, h *clients.HTTP
 			fmt.Fprintf(&b, "%s answered %s at %s, but the connection broke before the whole answer arrived%s: %v. "+
 				"This is usually a network problem between here and the gateway. Run again, or raise max_retries (now %d).",
 				spec.Title, status, base, tries, cause(e.Err), opts.MaxRetries)
+		case e.Attempts == 0:
+			fmt.Fprintf(&b, "The %s token request could not be sent: %v. Nothing reached the gateway.", spec.Title, cause(e.Err))
 		default:
 			fmt.Fprintf(&b, "%s could not be reached at %s%s: %v. Check the host name, network access and any proxy settings (HTTPS_PROXY).",
 				spec.Title, base, attempts, cause(e.Err))
 		}
 	case clients.KindMalformed:
 		fmt.Fprintf(&b, "%s answered %s%s with a response this provider cannot read: %v. "+
-			"This is usually a maintenance page or a proxy in front of the gateway, or a base_url (now %s) that is not the API's.",
-			spec.Title, status, attempts, cause(e.Err), base)
+			"This is usually a maintenance page or a proxy in front of the gateway, or %s that is not the API's.",
+			spec.Title, status, attempts, cause(e.Err), baseURLRef(spec, base))
 	case clients.KindNoToken:
 		fmt.Fprintf(&b, "%s reported success (%s) but sent no access token. Run again; if it persists, contact %s support with the time of the request.",
 			spec.Title, status, spec.Title)
 	case clients.KindRedirect:
 		fmt.Fprintf(&b, "%s answered %s with a redirect to %s, which was not followed: following it would send the credentials elsewhere. "+
-			"Check that base_url (now %s) is the API's base URL, not a web page.", spec.Title, status, e.Location, base)
+			"Check that %s is the API's, not a web page.", spec.Title, status, e.Location, baseURLRef(spec, base))
 	case clients.KindTooLarge:
-		fmt.Fprintf(&b, "%s answered %s with a body larger than %d bytes, which is refused. Check that base_url (now %s) is the API's base URL.",
-			spec.Title, status, clients.MaxBodyBytes, base)
+		fmt.Fprintf(&b, "%s answered %s with a body larger than %d bytes, which is refused. Check that %s is the API's.",
+			spec.Title, status, clients.MaxBodyBytes, baseURLRef(spec, base))
 	default:
 		fmt.Fprintf(&b, "%s token request failed: %v.", spec.Title, e)
 	}
 	return b.String()
+}
+
+// baseURLRef names the base URL in use and where it is set.
+func baseURLRef(spec *clients.Spec, base string) string {
+	return fmt.Sprintf("the base URL (now %s; set with %s.base_url or %s)", base, spec.Name, clients.EnvVar(spec.Name, "base_url"))
+}
+
+// overridingArgs names the token arguments that stand in for provider
+// settings, such as iyzico.session_token, or "" when there are none.
+func overridingArgs(spec *clients.Spec) string {
+	var names []string
+	for _, f := range spec.Args {
+		if f.Fallback != "" {
+			names = append(names, spec.Name+"."+f.Name)
+		}
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0] + " argument"
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + " arguments"
 }
 
 func cause(err error) string {

@@ -197,7 +197,7 @@ func TestAccFaults_failures(t *testing.T) {
 			name: "tahsilat truncated JSON", emu: tahsilat, calls: 1,
 			inject: fault(tahsilat, simkit.Fault{Kind: simkit.Truncated}),
 			config: sandboxed("") + tokenConfig("tahsilat", ""),
-			want:   `Tahsilat Token Request Failed.*Tahsilat answered HTTP 200 OK with a response this provider cannot read: .*truncated.*base_url \(now ` + tahsilatURL + `\)`,
+			want:   `Tahsilat Token Request Failed.*Tahsilat answered HTTP 200 OK with a response this provider cannot read: .*truncated.*the base URL \(now ` + tahsilatURL + `; set with tahsilat\.base_url or PAYTOKEN_TAHSILAT_BASE_URL\) that is not the API's`,
 		},
 		{
 			name: "iyzico malformed JSON", emu: iyzico, calls: 1,
@@ -215,14 +215,14 @@ func TestAccFaults_failures(t *testing.T) {
 			name: "iyzico 3 MiB body", emu: iyzico, calls: 1,
 			inject: fault(iyzico, simkit.Fault{Kind: simkit.Huge}),
 			config: sandboxed("") + tokenConfig("iyzico", ""),
-			want:   `iyzico Token Request Failed.*iyzico answered HTTP 200 OK with a body larger than 1048576 bytes, which is refused\. Check that base_url`,
+			want:   `iyzico Token Request Failed.*iyzico answered HTTP 200 OK with a body larger than 1048576 bytes, which is refused\. Check that the base URL \(now [^;]+; set with iyzico\.base_url or PAYTOKEN_IYZICO_BASE_URL\) is the API's\.`,
 		},
 		{
 			name: "tahsilat redirect", emu: tahsilat, calls: 1,
 			inject: fault(tahsilat, simkit.Fault{Kind: simkit.Redirect, Location: target.URL + "/login"}),
 			config: sandboxed("") + tokenConfig("tahsilat", ""),
 			want: `Tahsilat Token Request Failed.*Tahsilat answered HTTP 302 Found with a redirect to ` + regexp.QuoteMeta(target.URL+"/login") +
-				`, which was not followed: following it would send the credentials elsewhere\. Check that base_url`,
+				`, which was not followed: following it would send the credentials elsewhere\. Check that the base URL \(now ` + tahsilatURL + `; set with tahsilat\.base_url or PAYTOKEN_TAHSILAT_BASE_URL\) is the API's, not a web page\.`,
 		},
 		{
 			name: "iyzico rate limit 50000 as a string", emu: iyzico, calls: 3,
@@ -243,7 +243,7 @@ func TestAccFaults_failures(t *testing.T) {
 				Body: `{"status_code":30,"status_description":"Invalid credentials","data":null}`}),
 			config: sandboxed("  max_retries = 2\n") + tokenConfig("sipay", ""),
 			want: `Sipay Token Request Failed.*Sipay refused the token request \(HTTP 503 Service Unavailable\) with error code 30: Invalid credentials\. ` +
-				`Check the Sipay credentials`,
+				`Check the Sipay credentials .* To use the other host, set sipay\.sandbox \(or PAYTOKEN_SIPAY_SANDBOX\), or sipay\.base_url \(or PAYTOKEN_SIPAY_BASE_URL\)\.`,
 		},
 		{
 			name: "iyzico invalid signature at HTTP 500, not retried", emu: iyzico, calls: 1,
@@ -251,7 +251,7 @@ func TestAccFaults_failures(t *testing.T) {
 				Body: `{"status":"failure","errorCode":"1000","errorMessage":"Geçersiz imza","locale":"tr","systemTime":1749027045713}`}),
 			config: sandboxed("  max_retries = 2\n") + tokenConfig("iyzico", ""),
 			want: `iyzico Token Request Failed.*iyzico refused the token request \(HTTP 500 Internal Server Error\) with error code 1000: Geçersiz imza\. ` +
-				`Check the iyzico credentials`,
+				`Check the iyzico credentials .* The token's own iyzico\.session_token and iyzico\.member_identifier arguments, when set, are used instead of the provider's\.`,
 		},
 		{
 			name: "iyzico system error at HTTP 503, retried", emu: iyzico, calls: 3,

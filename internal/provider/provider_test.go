@@ -83,12 +83,15 @@ func TestAccProvider_missingCredentials(t *testing.T) {
 		args          string
 		want          string
 	}{
-		{"sipay app_id", "sipay", simkit.Credential{}, "", `Missing Sipay App ID.*sipay\.app_id.*PAYTOKEN_SIPAY_APP_ID`},
+		{"sipay app_id", "sipay", simkit.Credential{}, "",
+			`Missing Sipay App ID.*A token from Sipay needs the provider setting sipay\.app_id, which is not set\..*PAYTOKEN_SIPAY_APP_ID`},
 		{"sipay app_secret", "sipay", simkit.Credential{Settings: map[string]string{"app_id": "sandbox-sipay-is3d-1"}}, "",
 			`Missing Sipay App Secret.*sipay\.app_secret.*PAYTOKEN_SIPAY_APP_SECRET`},
 		{"tahsilat secret_key", "tahsilat", simkit.Credential{}, "", `tahsilat\.secret_key.*PAYTOKEN_TAHSILAT_SECRET_KEY`},
 		{"tahsilat public_key", "tahsilat", without(tah, "public_key"), "  tahsilat = { key = \"public\" }\n",
 			`tahsilat\.public_key.*PAYTOKEN_TAHSILAT_PUBLIC_KEY`},
+		{"tahsilat public_key, neither key set", "tahsilat", simkit.Credential{}, "  tahsilat = { key = \"public\" }\n",
+			`Missing Tahsilat Public Key.*A token from Tahsilat needs the provider setting tahsilat\.public_key.*PAYTOKEN_TAHSILAT_PUBLIC_KEY`},
 		{"iyzico api_key", "iyzico", without(iyz, "api_key"), "", `iyzico\.api_key.*PAYTOKEN_IYZICO_API_KEY`},
 		{"iyzico member_identifier", "iyzico", without(iyz, "member_identifier"), "",
 			`iyzico\.member_identifier.*member_identifier.*PAYTOKEN_IYZICO_MEMBER_IDENTIFIER`},
@@ -222,7 +225,7 @@ func TestAccProvider_badEnvironment(t *testing.T) {
 	}{
 		{"PAYTOKEN_MAX_RETRIES", "many", `Invalid Max Retries.*PAYTOKEN_MAX_RETRIES.*0 to 10`},
 		{"PAYTOKEN_REQUEST_TIMEOUT", "30", `Invalid Request Timeout.*PAYTOKEN_REQUEST_TIMEOUT.*Go duration`},
-		{"PAYTOKEN_SIPAY_SANDBOX", "maybe", `Invalid Sipay Provider Setting.*PAYTOKEN_SIPAY_SANDBOX.*true or false`},
+		{"PAYTOKEN_SIPAY_SANDBOX", "maybe", `Invalid Sipay Provider Setting.*The provider's sipay\.sandbox setting is "maybe" in the environment variable PAYTOKEN_SIPAY_SANDBOX, which is not true or false\.`},
 	}
 	for _, c := range cases {
 		t.Run(c.env, func(t *testing.T) {

@@ -107,7 +107,7 @@ func resolveGateway(ctx context.Context, cfg tfsdk.Config, spec *clients.Spec) (
 			b, err := strconv.ParseBool(strings.TrimSpace(v))
 			if err != nil {
 				g.err = &clients.SettingError{Gateway: spec.Name, Setting: "sandbox",
-					Reason: fmt.Sprintf("the environment variable %s is %q; set it to true or false", name, v)}
+					Reason: fmt.Sprintf("is %q in the environment variable %s, which is not true or false", v, name)}
 			}
 			g.sandbox = &b
 		}
