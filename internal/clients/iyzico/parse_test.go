@@ -11,6 +11,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/clientstest"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/iyzico"
 )
 
@@ -245,41 +246,22 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-// auditBodies are failure answers whose message quoted the token they
-// carried, past one gateway's former check or another's: a camelCase key,
-// an escaped key inside a data that a duplicate data key hides, a
-// duplicate accessToken whose last value is empty, a nested accessToken,
-// and token keys other than access_token. Every gateway must quote none
-// of them.
-var auditBodies = []struct {
-	name   string
-	status int
-	body   string
-	token  string
-}{
-	{"sipay camelCase accessToken", 200, `{"status_code":2,"status_description":"session tok-ABC123 refused","accessToken":"tok-ABC123","data":null}`, "tok-ABC123"},
-	{"sipay escaped key in a duplicated data", 200, `{"status_code":2,"status_description":"tok-DEF456","data":{"tok\u0065n":"tok-DEF456"},"data":null}`, "tok-DEF456"},
-	{"iyzico duplicate accessToken, the last empty", 400, `{"status":"failure","errorCode":"1","errorMessage":"tok-XYZ789 rejected","accessToken":"tok-XYZ789","accessToken":""}`, "tok-XYZ789"},
-	{"iyzico nested accessToken", 400, `{"status":"failure","errorCode":"1","errorMessage":"tok-NEST rejected","data":{"accessToken":"tok-NEST"}}`, "tok-NEST"},
-	{"tahsilat token and accessToken at 401", 401, `{"status":false,"message":"tok-TH-5 expired","data":{"token":"tok-TH-5","accessToken":"tok-TH-5"}}`, "tok-TH-5"},
-}
-
 // TestParseFailureQuotesNoToken checks that a failure body carrying a
 // token, under any key ending in "token", is never quoted, and that a
 // message merely ending in the word token still is.
 func TestParseFailureQuotesNoToken(t *testing.T) {
-	for _, tt := range auditBodies {
-		t.Run(tt.name, func(t *testing.T) {
-			tok, err := iyzico.Parse(&clients.Response{StatusCode: tt.status, Body: []byte(tt.body), Attempts: 1}, receivedAt)
+	for _, tt := range clientstest.TokenBodies {
+		t.Run(tt.Name, func(t *testing.T) {
+			tok, err := iyzico.Parse(&clients.Response{StatusCode: tt.Status, Body: []byte(tt.Body), Attempts: 1}, receivedAt)
 			e, ok := clients.AsError(err)
 			if !ok || tok != nil {
 				t.Fatalf("Parse = %v, %v; want a *clients.Error", tok, err)
 			}
-			if strings.HasPrefix(tt.name, "iyzico") && (e.Kind != clients.KindRejected || e.Code != "1") {
+			if strings.HasPrefix(tt.Name, "iyzico") && (e.Kind != clients.KindRejected || e.Code != "1") {
 				t.Errorf("got %v code %q, want a rejection with code 1", e.Kind, e.Code)
 			}
-			if strings.Contains(e.Message, tt.token) || strings.Contains(err.Error(), tt.token) {
-				t.Errorf("error %q quotes the body's token %q", err, tt.token)
+			if strings.Contains(e.Message, tt.Token) || strings.Contains(err.Error(), tt.Token) {
+				t.Errorf("error %q quotes the body's token %q", err, tt.Token)
 			}
 		})
 	}

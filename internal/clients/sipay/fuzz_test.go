@@ -72,7 +72,7 @@ func FuzzParse(f *testing.F) {
 			if checkable && clientstest.ErrorShows(err, secret) {
 				t.Fatalf("error %q carries the token", err)
 			}
-			if s, ok := quotedToken(err, body); ok {
+			if s, ok := clientstest.QuotedToken(err, body); ok {
 				t.Fatalf("error %q quotes the body's token %q", err, s)
 			}
 			return
@@ -112,48 +112,6 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
-}
-
-// tokenValues returns the strings body holds, at any depth of its decoded
-// value, under a key ending in "token" in any letter case: tokens a
-// failure must never quote. (Duplicate keys, which decoding drops, are
-// covered by the table tests.)
-func tokenValues(body []byte) []string {
-	var v any
-	if json.Unmarshal(body, &v) != nil {
-		return nil
-	}
-	var out []string
-	var walk func(v any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, e := range v {
-				if s, ok := e.(string); ok && strings.HasSuffix(strings.ToLower(k), "token") {
-					out = append(out, s)
-				}
-				walk(e)
-			}
-		case []any:
-			for _, e := range v {
-				walk(e)
-			}
-		}
-	}
-	walk(v)
-	return out
-}
-
-// quotedToken returns a token of body that err shows, if any. Tokens
-// shorter than 6 bytes or without a letter are skipped: they can occur in
-// a numeric code by chance.
-func quotedToken(err error, body []byte) (string, bool) {
-	for _, s := range tokenValues(body) {
-		if len(s) >= 6 && strings.IndexFunc(s, unicode.IsLetter) >= 0 && clientstest.ErrorShows(err, s) {
-			return s, true
-		}
-	}
-	return "", false
 }
 
 // controlWarnings returns the warnings Parse gives for body's is_3d and
