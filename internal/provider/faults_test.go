@@ -502,12 +502,15 @@ func TestProviderDataToken_unknownIs3D(t *testing.T) {
 		{json.RawMessage(`true`), `is_3d true,`},
 		{json.RawMessage(`1.5`), `is_3d 1\.5,`},
 		{json.RawMessage(`null`), `is_3d null,`},
-		{json.RawMessage(`{"mode":1}`), `is_3d \{"mode":1\},`},
+		{json.RawMessage(`{"mode":1}`), `is_3d \(a 10-byte JSON object\),`},
 		{json.RawMessage(`7`), `is_3d 7,`},
 		{nil, `Sipay's answer has no is_3d`},
 		// A gateway echoing the merchant's own secret (case 8's) as a value
 		// the warning quotes: the provider redacts it.
 		{json.RawMessage(`"odd-secret-8"`), `is_3d "\(redacted\)"`},
+		// Case 9's secret, escaped inside an array, which redaction cannot
+		// see: it is named by size, never quoted.
+		{json.RawMessage(`["odd-s\u0065cret-9"]`), `is_3d \(a 21-byte JSON array\),`},
 	}
 	var opts []sipaysim.Option
 	for i, c := range cases {

@@ -247,9 +247,11 @@ func isObject(raw json.RawMessage) bool {
 // maxQuoted bounds the response values quoted in warnings and messages.
 const maxQuoted = 40
 
-// describe names a response value for a warning: quoted when short and
-// free of the token, by its size otherwise, so a warning never carries the
-// token or a wall of text.
+// describe names a response value for a warning: a string or a number
+// quoted when short and free of the token, anything else by its kind and
+// size, so a warning never carries the token or a wall of text. Objects and
+// arrays are never quoted: their escapes, or a token split across their
+// members, would slip past a search for the token.
 func describe(raw json.RawMessage, token string) string {
 	if s, ok := stringValue(raw); ok {
 		if utf8.RuneCountInString(s) <= maxQuoted && (token == "" || !strings.Contains(s, token)) {
@@ -262,6 +264,12 @@ func describe(raw json.RawMessage, token string) string {
 		return "(an unreadable JSON value)"
 	}
 	v := compact.String()
+	switch v[0] {
+	case '{':
+		return fmt.Sprintf("(a %d-byte JSON object)", len(v))
+	case '[':
+		return fmt.Sprintf("(a %d-byte JSON array)", len(v))
+	}
 	if len(v) <= maxQuoted && (token == "" || !strings.Contains(v, token)) {
 		return v
 	}

@@ -172,7 +172,10 @@ func TestParseWarningsKeepTokenOut(t *testing.T) {
 	}{
 		{"token in expires_at", fmt.Sprintf(`,"is_3d":1,"expires_at":%q`, token), "(a 29-character string)"},
 		{"token in is_3d", fmt.Sprintf(`,"is_3d":%q`, token), "(a 29-character string)"},
-		{"token inside an is_3d object", fmt.Sprintf(`,"is_3d":{"t":%q}`, token), "-byte JSON value)"},
+		{"token inside an is_3d object", fmt.Sprintf(`,"is_3d":{"t":%q}`, token), "(a 37-byte JSON object)"},
+		{"escaped token in an is_3d array", `,"is_3d":["opaque-t\u006fken-0123456789abcdef"]`, "(a 38-byte JSON array)"},
+		{"token split across expires_at", `,"is_3d":1,"expires_at":{"a":"opaque-token-","b":"0123456789abcdef"}`, "-byte JSON object)"},
+		{"short array", `,"is_3d":[1]`, "(a 3-byte JSON array)"},
 		{"long expires_at", fmt.Sprintf(`,"is_3d":1,"expires_at":%q`, long), "(a 60-character string)"},
 		{"long is_3d number", `,"is_3d":` + long, "(a 60-byte JSON value)"},
 	}

@@ -319,7 +319,7 @@ func TestTokenIs3D(t *testing.T) {
 		{name: "non-numeric string", is3D: json.RawMessage(`"x"`), want: "nnnnnn", warning: []string{`is_3d "x",`, unknownNote, "still usable"}},
 		{name: "boolean", is3D: json.RawMessage(`true`), want: "nnnnnn", warning: []string{"is_3d true,", unknownNote}},
 		{name: "null", is3D: json.RawMessage(`null`), want: "nnnnnn", warning: []string{"is_3d null,", unknownNote}},
-		{name: "object", is3D: json.RawMessage(`{"mode": 1}`), want: "nnnnnn", warning: []string{`is_3d {"mode":1},`, unknownNote}},
+		{name: "object", is3D: json.RawMessage(`{"mode": 1}`), want: "nnnnnn", warning: []string{`is_3d (a 10-byte JSON object),`, unknownNote}},
 		{name: "missing", want: "nnnnnn", warning: []string{missingNote, "still usable"}},
 	}
 	for _, tt := range tests {
