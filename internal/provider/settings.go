@@ -44,6 +44,14 @@ type gatewaySettings struct {
 	err error
 }
 
+// String keeps the settings' values out of anything that formats a
+// gatewaySettings: fmt prints unexported fields raw, bypassing
+// clients.Values' redaction.
+func (g *gatewaySettings) String() string { return g.spec.Name + " settings" }
+
+// GoString keeps the values out of %#v.
+func (g *gatewaySettings) GoString() string { return g.String() }
+
 // secrets returns the values of the sensitive settings, for masking.
 func (g *gatewaySettings) secrets() []string {
 	var out []string

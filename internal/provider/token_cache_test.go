@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/gateways"
 )
 
 func fixedClock(at time.Time) func() time.Time { return func() time.Time { return at } }
@@ -209,5 +211,17 @@ func TestCacheKey(t *testing.T) {
 	}
 	if variants["arg"] == variants["arg/set"] {
 		t.Error("a token argument and a provider setting of the same name gave the same key")
+	}
+}
+
+// TestGatewaySettingsFormatting formats a gateway's settings every way fmt
+// can: no secret shows.
+func TestGatewaySettingsFormatting(t *testing.T) {
+	spec, _ := gateways.Lookup("sipay")
+	g := &gatewaySettings{spec: spec, values: clients.Values{"app_id": "id-1", "app_secret": "s3cr3t-app-secret"}}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		if out := fmt.Sprintf(verb, g); strings.Contains(out, "s3cr3t") {
+			t.Errorf("%s shows the secret: %s", verb, out)
+		}
 	}
 }
