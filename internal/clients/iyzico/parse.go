@@ -100,16 +100,17 @@ func success(resp *clients.Response, body *tokenResponse, receivedAt time.Time) 
 }
 
 // rejected builds the error for a failure body. When the body also carries
-// a token (a top-level accessToken, or anything clients.BodyCarriesToken
-// finds), none of its text is kept, because an error must never hold one:
-// the message is dropped, and the code unless it is a number.
+// a token (clients.BodyCarriesToken, which finds a top-level accessToken as
+// it finds any other), none of its text is kept, because an error must
+// never hold one: the message is dropped, and the code unless it is a
+// number.
 func rejected(resp *clients.Response, body *tokenResponse, code string) *clients.Error {
 	message := ""
 	var s string
 	if json.Unmarshal(body.ErrorMessage, &s) == nil {
 		message = s
 	}
-	if body.AccessToken != "" || clients.BodyCarriesToken(resp.Body) {
+	if clients.BodyCarriesToken(resp.Body) {
 		message = ""
 		if !digits(code) {
 			code = ""
