@@ -122,9 +122,7 @@ func requestFailedDetail(spec *clients.Spec, g *gatewaySettings, h *clients.HTTP
 				"To use the other host, set %s.sandbox (or %s), or %s.base_url (or %s).",
 				spec.Title, settingList(spec), base,
 				spec.Name, clients.EnvVar(spec.Name, "sandbox"), spec.Name, clients.EnvVar(spec.Name, "base_url"))
-			if args := overridingArgs(spec); args != "" {
-				fmt.Fprintf(&b, " The token's own %s, when set, are used instead of the provider's.", args)
-			}
+			b.WriteString(overridingArgs(spec))
 		}
 	case clients.KindHTTPStatus:
 		fmt.Fprintf(&b, "%s answered %s%s with a body that is not one of its error responses. ", spec.Title, status, attempts)
@@ -178,8 +176,9 @@ func baseURLRef(spec *clients.Spec, base string) string {
 	return fmt.Sprintf("the base URL (now %s; set with %s.base_url or %s)", base, spec.Name, clients.EnvVar(spec.Name, "base_url"))
 }
 
-// overridingArgs names the token arguments that stand in for provider
-// settings, such as iyzico.session_token, or "" when there are none.
+// overridingArgs says which token arguments stand in for provider
+// settings, such as iyzico.session_token, as a sentence to append, or ""
+// when there are none.
 func overridingArgs(spec *clients.Spec) string {
 	var names []string
 	for _, f := range spec.Args {
@@ -191,9 +190,10 @@ func overridingArgs(spec *clients.Spec) string {
 	case 0:
 		return ""
 	case 1:
-		return names[0] + " argument"
+		return fmt.Sprintf(" The token's own %s argument, when set, is used instead of the provider's.", names[0])
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + " arguments"
+	return fmt.Sprintf(" The token's own %s and %s arguments, when set, are used instead of the provider's.",
+		strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 }
 
 func cause(err error) string {
