@@ -4,6 +4,7 @@ package clientstest
 import (
 	"encoding/json"
 	"strings"
+	"testing"
 	"unicode"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
@@ -94,4 +95,26 @@ var TokenBodies = []TokenBody{
 	{"iyzico duplicate accessToken, the last empty", 400, `{"status":"failure","errorCode":"1","errorMessage":"tok-XYZ789 rejected","accessToken":"tok-XYZ789","accessToken":""}`, "tok-XYZ789"},
 	{"iyzico nested accessToken", 400, `{"status":"failure","errorCode":"1","errorMessage":"tok-NEST rejected","data":{"accessToken":"tok-NEST"}}`, "tok-NEST"},
 	{"tahsilat token and accessToken at 401", 401, `{"status":false,"message":"tok-TH-5 expired","data":{"token":"tok-TH-5","accessToken":"tok-TH-5"}}`, "tok-TH-5"},
+}
+
+// CheckTokenBodies runs parse, one gateway's Parse, on every TokenBodies
+// answer: each must fail without quoting its token, and the ones written
+// for this gateway must be a rejection with code wantCode.
+func CheckTokenBodies(t *testing.T, gateway, wantCode string, parse func(status int, body []byte) (*clients.Token, error)) {
+	t.Helper()
+	for _, tt := range TokenBodies {
+		t.Run(tt.Name, func(t *testing.T) {
+			tok, err := parse(tt.Status, []byte(tt.Body))
+			e, ok := clients.AsError(err)
+			if !ok || tok != nil {
+				t.Fatalf("Parse = %v, %v; want a *clients.Error", tok, err)
+			}
+			if strings.HasPrefix(tt.Name, gateway) && (e.Kind != clients.KindRejected || e.Code != wantCode) {
+				t.Errorf("got %v code %q, want a rejection with code %q", e.Kind, e.Code, wantCode)
+			}
+			if strings.Contains(e.Message, tt.Token) || strings.Contains(err.Error(), tt.Token) {
+				t.Errorf("error %q quotes the body's token %q", err, tt.Token)
+			}
+		})
+	}
 }
