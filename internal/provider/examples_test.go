@@ -76,7 +76,7 @@ func TestExamples(t *testing.T) {
 					strings.Join(ex.conditioned, ", "))
 			}
 			r := &runs{}
-			resource.UnitTest(t, resource.TestCase{
+			unitTest(t, resource.TestCase{
 				TerraformVersionChecks: ex.versionChecks,
 				// On the step, not the case: a configuration with its own
 				// provider blocks may only take providers there.

@@ -368,7 +368,7 @@ func TestAccFaults_failures(t *testing.T) {
 			Config: c.config,
 		})
 	}
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: guardedFactories(r, &refused),
 		ErrorCheck:               errorCheck,
@@ -451,7 +451,7 @@ resource "echo" "t" {}
 
 	r := &runs{}
 	var refused atomic.Int64
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: guardedFactories(r, &refused),
 		Steps:                    []resource.TestStep{{Config: config, ConfigStateChecks: checks}},

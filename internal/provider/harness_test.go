@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
@@ -66,6 +67,15 @@ func TestMain(m *testing.M) {
 		}
 		_ = os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
 	}
+	if cli, err = detectCLI(os.Getenv("TF_ACC_TERRAFORM_PATH")); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	// The test framework names providers under Terraform's registry host
+	// unless told otherwise; OpenTofu refuses that host's legacy namespace.
+	if os.Getenv(resource.EnvTfAccProviderHost) == "" {
+		_ = os.Setenv(resource.EnvTfAccProviderHost, cli.Host)
+	}
 	code := m.Run()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
@@ -78,9 +88,9 @@ func errorPattern(re string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.ReplaceAll(re, " ", `\s+`))
 }
 
-// ephemeralVersions skips ephemeral resource tests below Terraform 1.10,
-// which has no ephemeral resources.
-var ephemeralVersions = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+// ephemeralVersions skips ephemeral resource tests on CLIs without
+// ephemeral resources.
+var ephemeralVersions = []tfversion.TerraformVersionCheck{ephemeralResources}
 
 // runs records, for each Terraform run (one provider process in
 // production, one provider instance here), how many HTTP requests it sent.

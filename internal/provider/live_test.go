@@ -52,7 +52,7 @@ func TestAccLive(t *testing.T) {
 			}
 			spec, _ := gateways.Lookup(name)
 			t.Logf("running against %s", liveHost(name, spec))
-			resource.Test(t, resource.TestCase{
+			accTest(t, resource.TestCase{
 				TerraformVersionChecks:   ephemeralVersions,
 				ProtoV6ProviderFactories: factories(nil),
 				Steps: []resource.TestStep{{

@@ -105,7 +105,7 @@ func TestAccProvider_missingCredentials(t *testing.T) {
 			ExpectError: errorPattern(c.want),
 		})
 	}
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(nil),
 		Steps:                    steps,
@@ -147,7 +147,7 @@ func TestAccProvider_wrongCredentials(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.gateway+"/"+c.want[len(c.want)-4:], func(t *testing.T) {
 			check, failed := expectError(t, c.want, sensitiveSettings(c.cred)...)
-			resource.UnitTest(t, resource.TestCase{
+			unitTest(t, resource.TestCase{
 				TerraformVersionChecks:   ephemeralVersions,
 				ProtoV6ProviderFactories: factories(nil),
 				ErrorCheck:               check,
@@ -203,7 +203,7 @@ func TestAccProvider_validation(t *testing.T) {
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{Config: c.config, ExpectError: errorPattern(c.want)})
 	}
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(nil),
 		Steps:                    steps,
@@ -232,7 +232,7 @@ func TestAccProvider_badEnvironment(t *testing.T) {
 			clearProviderEnv(t)
 			t.Setenv(c.env, c.value)
 			cred := sipay["sipay"]
-			resource.UnitTest(t, resource.TestCase{
+			unitTest(t, resource.TestCase{
 				TerraformVersionChecks:   ephemeralVersions,
 				ProtoV6ProviderFactories: factories(nil),
 				Steps: []resource.TestStep{{
@@ -257,7 +257,7 @@ func TestAccProvider_unusedGatewayNeedsNothing(t *testing.T) {
 	clearProviderEnv(t)
 	t.Setenv("PAYTOKEN_TAHSILAT_SANDBOX", "perhaps")
 	t.Setenv("PAYTOKEN_IYZICO_BASE_URL", "ftp://example.com")
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{{
@@ -274,7 +274,7 @@ func TestAccProvider_unusedGatewayNeedsNothing(t *testing.T) {
 // than the gateway issues them for: the error says both durations.
 func TestAccToken_tooShortLived(t *testing.T) {
 	sb := startSandbox(t)
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{{

@@ -34,7 +34,7 @@ func TestAccReadmeQuickStart(t *testing.T) {
 	// The configuration names the provider by its registry address,
 	// paytoken/paytoken; serve the provider under test at that address.
 	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "paytoken")
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{{

@@ -123,7 +123,7 @@ func TestAccSecrets_neverStoredOrLogged(t *testing.T) {
 		return nil
 	})
 
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{{

@@ -122,7 +122,7 @@ func TestAccProvider_environment(t *testing.T) {
 		})
 	}
 	var refused atomic.Int64
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: guardedFactories(&runs{}, &refused),
 		Steps:                    testSteps,
@@ -151,7 +151,7 @@ func TestAccProvider_userAgent(t *testing.T) {
 		emu.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{{

@@ -37,7 +37,7 @@ func TestAccTokenDataSource(t *testing.T) {
 		checks = append(checks, noAttribute(addr, "access_token"))
 	}
 	checks = append(checks, stateHoldsNone(sb))
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{{
 			Config: providerConfig(sb, creds, "") + `

@@ -189,7 +189,7 @@ func TestAccTokenEphemeral_capabilities(t *testing.T) {
 			ConfigStateChecks: st.checks,
 		})
 	}
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(nil),
 		Steps:                    testSteps,
@@ -215,7 +215,7 @@ func TestAccTokenEphemeral_envOnly(t *testing.T) {
 	for k, v := range sb.Env() {
 		t.Setenv(k, v)
 	}
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{{
@@ -260,7 +260,7 @@ func TestAccTokenEphemeral_wiring(t *testing.T) {
 		"tahsilat": credential(t, sb, "tahsilat", "full (secret key)"),
 		"iyzico":   credential(t, sb, "iyzico", "member-42"),
 	}
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{{
@@ -331,7 +331,7 @@ func TestAccTokenEphemeral_reuse(t *testing.T) {
 			if !reuse {
 				distinct = n
 			}
-			resource.UnitTest(t, resource.TestCase{
+			unitTest(t, resource.TestCase{
 				TerraformVersionChecks:   ephemeralVersions,
 				ProtoV6ProviderFactories: factories(r),
 				Steps: []resource.TestStep{{
