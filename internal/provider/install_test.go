@@ -1,0 +1,190 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsimple"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"golang.org/x/mod/sumdb/dirhash"
+
+	"github.com/paytoken/terraform-provider-paytoken/internal/dist"
+)
+
+// TestAccInstall_filesystemMirror takes the path of a user with a private
+// or filesystem mirror: the provider packed as `make dist` packs it, laid
+// out as a packed mirror under the CLI's own registry host, installed by
+// `init` with a CLI configuration that has only that mirror (no
+// dev_overrides, no test-framework reattachment), then
+// examples/quickstart applied with it against the sandbox.
+func TestAccInstall_filesystemMirror(t *testing.T) {
+	const root = "../.."
+	version, err := dist.ChangelogVersion(filepath.Join(root, "CHANGELOG.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := dist.Target{OS: runtime.GOOS, Arch: runtime.GOARCH}
+	work := t.TempDir()
+	res, err := dist.Build(context.Background(), dist.Options{
+		Root: root, Out: filepath.Join(work, "dist"), Version: version, Targets: []dist.Target{host},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zipHash, err := dirhash.HashZip(res.Zips[0], dirhash.Hash1)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	mirror := filepath.Join(work, "mirror")
+	pkgDir := filepath.Join(mirror, cli.Host, "paytoken", "paytoken")
+	if err := os.MkdirAll(pkgDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(res.Zips[0], filepath.Join(pkgDir, filepath.Base(res.Zips[0]))); err != nil {
+		t.Fatal(err)
+	}
+	rc := filepath.Join(work, "terraformrc")
+	rcText := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %s\n    include = [\"%s/paytoken/paytoken\"]\n  }\n}\n",
+		hclString(mirror), cli.Host)
+	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TF_CLI_CONFIG_FILE", rc)
+	// The framework's working directories go here, to read the lock file.
+	tmp := filepath.Join(work, "acc")
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TF_ACC_TEMP_DIR", tmp)
+
+	sb := startSandbox(t)
+	clearProviderEnv(t)
+	for k, v := range sb.Env() {
+		t.Setenv(k, v)
+	}
+	// Sipay's requests pass through a recorder, to see which binary sent them.
+	agents := recordUserAgents(t, sb.Gateway("sipay").BaseURL, sb.Gateway("sipay").Emulator)
+
+	unitTest(t, resource.TestCase{
+		TerraformVersionChecks: ephemeralVersions,
+		// No provider factories: the configuration's required_providers
+		// is all init has, and the mirror is all it can install from.
+		Steps: []resource.TestStep{{
+			ConfigDirectory: config.StaticDirectory(filepath.Join(root, "examples", "quickstart")),
+			// The data sources read fresh tokens on every plan, so the
+			// output's expiry changes from one plan to the next.
+			ExpectNonEmptyPlan: true,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValueAtPath("tokens", tfjsonpath.New("sipay").AtMapKey("expires_at"), rfc3339Within(time.Hour, 3*time.Hour)),
+				statecheck.ExpectKnownOutputValueAtPath("tokens", tfjsonpath.New("tahsilat").AtMapKey("supports_3d"), knownvalue.NotNull()),
+				statecheck.ExpectKnownOutputValueAtPath("tokens", tfjsonpath.New("iyzico").AtMapKey("scopes"), knownvalue.NotNull()),
+			},
+			Check: func(*terraform.State) error {
+				return checkLockFile(tmp, cli.Host+"/paytoken/paytoken", version, zipHash)
+			},
+		}},
+	})
+
+	installed := fmt.Sprintf("terraform-provider-paytoken/%s ", version)
+	if got := agents(); len(got) == 0 {
+		t.Error("the Sipay emulator received no request from the installed provider")
+	} else {
+		for _, ua := range got {
+			if !strings.HasPrefix(ua, installed) {
+				t.Errorf("User-Agent %q: want the installed release's %q (its -X main.version ldflag)", ua, installed)
+			}
+		}
+	}
+}
+
+// recordUserAgents puts a recorder in front of an emulator and points the
+// gateway's base URL environment variable at it.
+func recordUserAgents(t *testing.T, baseURL string, emu http.Handler) func() []string {
+	t.Helper()
+	var mu sync.Mutex
+	var agents []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		agents = append(agents, r.UserAgent())
+		mu.Unlock()
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PAYTOKEN_SIPAY_BASE_URL", srv.URL+u.Path)
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), agents...)
+	}
+}
+
+// lockFile is the part of .terraform.lock.hcl the install test reads.
+type lockFile struct {
+	Providers []struct {
+		Address     string   `hcl:"address,label"`
+		Version     string   `hcl:"version"`
+		Constraints string   `hcl:"constraints,optional"`
+		Hashes      []string `hcl:"hashes"`
+	} `hcl:"provider,block"`
+	Remain hcl.Body `hcl:",remain"`
+}
+
+// checkLockFile checks the one .terraform.lock.hcl under dir pins address
+// at version with the h1: hash of the zip that was installed.
+func checkLockFile(dir, address, version, h1 string) error {
+	var found []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && d.Name() == ".terraform.lock.hcl" {
+			found = append(found, p)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if len(found) != 1 {
+		return fmt.Errorf("want one .terraform.lock.hcl under %s, found %d", dir, len(found))
+	}
+	var lf lockFile
+	if err := hclsimple.DecodeFile(found[0], nil, &lf); err != nil {
+		return fmt.Errorf("%s: %w", found[0], err)
+	}
+	var addrs []string
+	for _, p := range lf.Providers {
+		addrs = append(addrs, p.Address)
+		if p.Address != address {
+			continue
+		}
+		if p.Version != version {
+			return fmt.Errorf("the lock file pins %s at %q, want %q", address, p.Version, version)
+		}
+		for _, h := range p.Hashes {
+			if h == h1 {
+				return nil
+			}
+		}
+		return fmt.Errorf("the lock file's hashes for %s are %q; none is the installed zip's %s", address, p.Hashes, h1)
+	}
+	return fmt.Errorf("the lock file has providers %q, not %s", addrs, address)
+}
