@@ -46,7 +46,7 @@ func detectCLI(path string) (cliInfo, error) {
 	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
 	out, err := cmd.Output()
 	if err != nil {
-		return cliInfo{}, fmt.Errorf("%s version: %v; set TF_ACC_TERRAFORM_PATH to a Terraform >= 1.10 or OpenTofu >= 1.11 binary", path, err)
+		return cliInfo{}, fmt.Errorf("%s version: %w; set TF_ACC_TERRAFORM_PATH to a Terraform >= 1.10 or OpenTofu >= 1.11 binary", path, err)
 	}
 	return parseCLIVersion(string(out))
 }
@@ -61,7 +61,7 @@ func parseCLIVersion(out string) (cliInfo, error) {
 	}
 	ver, err := version.NewVersion(strings.TrimSpace(v))
 	if err != nil {
-		return cliInfo{}, fmt.Errorf("the CLI's version %q: %v", v, err)
+		return cliInfo{}, fmt.Errorf("the CLI's version %q: %w", v, err)
 	}
 	switch cliKind(name) {
 	case terraformCLI:
@@ -79,12 +79,8 @@ type cliFeature struct {
 	terraform, opentofu *version.Version
 }
 
-var (
-	// ephemeralResources came with Terraform 1.10 and OpenTofu 1.11.
-	ephemeralResources = cliFeature{"ephemeral resources", version.Must(version.NewVersion("1.10.0")), version.Must(version.NewVersion("1.11.0"))}
-	// writeOnlyAttributes came with Terraform 1.11 and OpenTofu 1.11.
-	writeOnlyAttributes = cliFeature{"write-only attributes", version.Must(version.NewVersion("1.11.0")), version.Must(version.NewVersion("1.11.0"))}
-)
+// ephemeralResources came with Terraform 1.10 and OpenTofu 1.11.
+var ephemeralResources = cliFeature{"ephemeral resources", version.Must(version.NewVersion("1.10.0")), version.Must(version.NewVersion("1.11.0"))}
 
 // CheckTerraformVersion implements tfversion.TerraformVersionCheck.
 func (f cliFeature) CheckTerraformVersion(_ context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
