@@ -15,6 +15,9 @@ import (
 // MaxBodyBytes is the largest response body the HTTP layer accepts.
 const MaxBodyBytes = 1 << 20
 
+// MaxBodySize is MaxBodyBytes as messages give it.
+const MaxBodySize = "1 MiB"
+
 // Defaults for HTTPOptions fields left at zero.
 const (
 	DefaultTimeout       = 30 * time.Second

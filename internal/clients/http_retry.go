@@ -6,7 +6,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -17,7 +16,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-var errBodyTooLarge = fmt.Errorf("response body is larger than %d bytes", MaxBodyBytes)
+var errBodyTooLarge = errors.New("response body is larger than " + MaxBodySize)
 
 // checkRetry decides whether an attempt is retried. It reads the body within
 // the attempt, so a connection that breaks mid-body is retried like one that
