@@ -54,12 +54,11 @@ func (s *suite) testRefusals(t *testing.T) {
 		return e, err
 	}
 
-	t.Run("the message is quoted", func(t *testing.T) {
-		const message = "Kimlik bilgileri geçersiz"
-		if e, err := refuse(t, b.Emulator.Refusal(message)); !strings.Contains(e.Message, message) {
-			t.Errorf("error %q does not show the gateway's message %q", err, message)
-		}
-	})
+	const message = "Kimlik bilgileri geçersiz"
+	quoted, _ := refuse(t, b.Emulator.Refusal(message))
+	if !strings.Contains(quoted.Message, message) || quoted.Code == "" {
+		t.Errorf("refusal %+v does not show the gateway's code and message %q", *quoted, message)
+	}
 
 	t.Run("a body that carries a token is never quoted", func(t *testing.T) {
 		const tok = "tok-Conformance-7Qx2"
@@ -78,8 +77,14 @@ func (s *suite) testRefusals(t *testing.T) {
 					t.Fatalf("the emulator's refusal is not a JSON object: %q", f.Body)
 				}
 				f.Body = "{" + c.key + rest
-				if e, err := refuse(t, f); strings.Contains(err.Error(), c.token) || strings.Contains(e.Message, c.token) {
+				e, err := refuse(t, f)
+				if strings.Contains(err.Error(), c.token) || strings.Contains(e.Message, c.token) {
 					t.Errorf("error %q quotes the token the body carries", err)
+				}
+				// A gateway may withhold its code with the message, or keep
+				// it; it may not show anything else.
+				if e.Code != "" && e.Code != quoted.Code {
+					t.Errorf("code %q; want none or the refusal's own %q", e.Code, quoted.Code)
 				}
 			})
 		}
@@ -186,12 +191,22 @@ func (s *suite) testFaults(t *testing.T) {
 			t.Errorf("%v after %d calls; want a body of exactly the limit read", err, calls)
 		}
 	})
-	for _, kind := range []simkit.Kind{simkit.NonJSON, simkit.Empty, simkit.Truncated, simkit.Malformed} {
+	// An answer no gateway can read is described in the decoder's words,
+	// never quoted.
+	for kind, says := range map[simkit.Kind]string{
+		simkit.NonJSON:   "not valid JSON",
+		simkit.Empty:     "the response body is empty",
+		simkit.Truncated: "truncated JSON",
+		simkit.Malformed: "not valid JSON",
+	} {
 		t.Run("unreadable answer "+string(kind), func(t *testing.T) {
 			tok, calls, err := run(t, always(simkit.Fault{Kind: kind}), retries(3))
 			e := asError(t, tok, err)
 			check(t, err, e, clients.KindMalformed, http.StatusOK, 1, calls, 1, false)
-			if e.Code != "" || e.Message != "" || strings.Contains(err.Error(), "Bakım") || strings.Contains(err.Error(), "Maintenance") {
+			if !strings.Contains(err.Error(), says) {
+				t.Errorf("error %q does not say %q", err, says)
+			}
+			if e.Code != "" || e.Message != "" || strings.Contains(err.Error(), "Bakım") || strings.Contains(err.Error(), "[1,2") {
 				t.Errorf("error %q quotes the answer", err)
 			}
 		})
@@ -219,6 +234,9 @@ func (s *suite) testFaults(t *testing.T) {
 		t.Run(strconv.Itoa(code)+" retried, bounded", func(t *testing.T) {
 			tok, calls, err := run(t, always(simkit.Fault{Kind: simkit.HTMLError, Status: code}), retries(2))
 			check(t, err, asError(t, tok, err), clients.KindHTTPStatus, code, 3, calls, 3, true)
+			if !strings.Contains(err.Error(), "not valid JSON") || strings.Contains(err.Error(), "nginx") {
+				t.Errorf("error %q does not say the error page is not JSON, or quotes it", err)
+			}
 			tok, calls, err = run(t, []simkit.Fault{{Kind: simkit.HTMLError, Status: code, Times: 2}}, retries(2))
 			if err != nil || tok == nil || calls != 3 {
 				t.Errorf("Token = %v, %v after %d calls; want a token after 2 failures", tok, err, calls)
