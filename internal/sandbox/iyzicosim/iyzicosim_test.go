@@ -490,13 +490,13 @@ func TestRefusalIsTheRealOne(t *testing.T) {
 		"Content-Type":  {"application/json"},
 		"Authorization": {authorization("sandbox-unknown", iyzicosim.SecretKey, "rnd123", iyzicosim.TokenPath, body)},
 	}
-	real := send(t, srv, http.MethodPost, iyzicosim.TokenPath, unknown, body)
+	refused := send(t, srv, http.MethodPost, iyzicosim.TokenPath, unknown, body)
 	f := sim.Refusal("Api bilgileri bulunamadı")
 	f.Times = 1
 	sim.Faults().Inject(f)
 	got := send(t, srv, http.MethodPost, iyzicosim.TokenPath, signed(iyzicosim.TokenPath, body), body)
-	if got.status != real.status || !bytes.Equal(got.raw, real.raw) || got.header.Get("Content-Type") != real.header.Get("Content-Type") {
+	if got.status != refused.status || !bytes.Equal(got.raw, refused.raw) || got.header.Get("Content-Type") != refused.header.Get("Content-Type") {
 		t.Errorf("Refusal = HTTP %d %s %s, want HTTP %d %s %s", got.status, got.header.Get("Content-Type"), got.raw,
-			real.status, real.header.Get("Content-Type"), real.raw)
+			refused.status, refused.header.Get("Content-Type"), refused.raw)
 	}
 }

@@ -401,13 +401,13 @@ func TestConcurrentIssue(t *testing.T) {
 // emulator refuses a wrong secret.
 func TestRefusalIsTheRealOne(t *testing.T) {
 	emu, ts := start(t)
-	real := call(t, ts, http.MethodPost, sipaysim.TokenPath, "application/json", `{"app_id":"sandbox-sipay-is3d-1","app_secret":"wrong"}`)
+	refused := call(t, ts, http.MethodPost, sipaysim.TokenPath, "application/json", `{"app_id":"sandbox-sipay-is3d-1","app_secret":"wrong"}`)
 	f := emu.Refusal("Invalid credentials")
 	f.Times = 1
 	emu.Faults().Inject(f)
 	got := call(t, ts, http.MethodPost, sipaysim.TokenPath, "application/json", fixtureBody)
-	if got.status != real.status || !bytes.Equal(got.body, real.body) || got.header.Get("Content-Type") != real.header.Get("Content-Type") {
+	if got.status != refused.status || !bytes.Equal(got.body, refused.body) || got.header.Get("Content-Type") != refused.header.Get("Content-Type") {
 		t.Errorf("Refusal = HTTP %d %s %s, want HTTP %d %s %s", got.status, got.header.Get("Content-Type"), got.body,
-			real.status, real.header.Get("Content-Type"), real.body)
+			refused.status, refused.header.Get("Content-Type"), refused.body)
 	}
 }

@@ -339,13 +339,13 @@ func TestCredentials(t *testing.T) {
 // emulator refuses an unknown key.
 func TestRefusalIsTheRealOne(t *testing.T) {
 	sim, url := start(t)
-	real := call(t, http.MethodPost, url+tahsilatsim.TokenPath, headers("sk_test_unknown"))
+	refused := call(t, http.MethodPost, url+tahsilatsim.TokenPath, headers("sk_test_unknown"))
 	f := sim.Refusal(tahsilatsim.MessageInvalidKey)
 	f.Times = 1
 	sim.Faults().Inject(f)
 	got := call(t, http.MethodPost, url+tahsilatsim.TokenPath, headers(tahsilatsim.SecretKey))
-	if got.status != real.status || got.body != real.body || got.header.Get("Content-Type") != real.header.Get("Content-Type") {
+	if got.status != refused.status || got.body != refused.body || got.header.Get("Content-Type") != refused.header.Get("Content-Type") {
 		t.Errorf("Refusal = HTTP %d %s %s, want HTTP %d %s %s", got.status, got.header.Get("Content-Type"), got.body,
-			real.status, real.header.Get("Content-Type"), real.body)
+			refused.status, refused.header.Get("Content-Type"), refused.body)
 	}
 }
