@@ -6,7 +6,6 @@ import (
 	"maps"
 	"net"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -40,18 +39,23 @@ func (s *suite) sensitive(cred simkit.Credential) map[string]string {
 func (s *suite) testRefusals(t *testing.T) {
 	b := s.start(t)
 	cred := b.creds[0]
-	gw := s.client(t, b, cred, httpLayer(retries(3)))
-	refuse := func(t *testing.T, f simkit.Fault) (*clients.Error, error) {
+	// refusal makes a call that must be refused, allowing retries it must
+	// not make.
+	refusal := func(t *testing.T, cred simkit.Credential) (*clients.Error, error) {
 		t.Helper()
-		b.inject(t, f)
 		before := b.calls()
-		tok, err := token(t.Context(), gw, cred)
+		tok, err := token(t.Context(), s.client(t, b, cred, httpLayer(retries(3))), cred)
 		e := asError(t, tok, err)
 		if e.Kind != clients.KindRejected || e.Gateway != s.spec.Name || e.Attempts != 1 || b.calls()-before != 1 || e.Retryable() {
 			t.Errorf("%v: kind %v, %d attempts, %d calls, retryable %t; want a refusal after one call, not retryable",
 				err, e.Kind, e.Attempts, b.calls()-before, e.Retryable())
 		}
 		return e, err
+	}
+	refuse := func(t *testing.T, f simkit.Fault) (*clients.Error, error) {
+		t.Helper()
+		b.inject(t, f)
+		return refusal(t, cred)
 	}
 
 	const message = "Kimlik bilgileri geçersiz"
@@ -111,19 +115,14 @@ func (s *suite) testRefusals(t *testing.T) {
 				} else {
 					wrong.Args[name] = "wrong-" + secret
 				}
-				before := b.calls()
-				tok, err := token(t.Context(), s.client(t, b, wrong, httpLayer(retries(3))), wrong)
-				e := asError(t, tok, err)
-				if e.Kind != clients.KindRejected || e.Attempts != 1 || b.calls()-before != 1 || e.Retryable() {
-					t.Errorf("%v: kind %v, %d attempts, %d calls, retryable %t; want a refusal after one call, not retryable",
-						err, e.Kind, e.Attempts, b.calls()-before, e.Retryable())
-				}
+				_, err := refusal(t, wrong)
 				noSecret(t, "the error", err.Error(), secret, "wrong-"+secret)
 			})
 		}
 	})
 
 	t.Run("shared token-carrying bodies", func(t *testing.T) {
+		gw := s.client(t, b, cred, httpLayer())
 		for _, tb := range TokenBodies {
 			t.Run(tb.Name, func(t *testing.T) {
 				b.inject(t, simkit.Fault{Kind: simkit.Raw, Status: tb.Status, ContentType: "application/json", Body: tb.Body})
@@ -362,7 +361,7 @@ func (s *suite) testCancellation(t *testing.T) {
 		defer cancel()
 		midway(t, ctx, cancel, waiting)
 	})
-	if slices.Contains(b.Emulator.Issued(), "") {
-		t.Error("the emulator recorded an empty token")
+	if n := len(b.Emulator.Issued()); n != 0 {
+		t.Errorf("the emulator issued %d tokens to calls that were cancelled", n)
 	}
 }
