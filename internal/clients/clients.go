@@ -46,16 +46,14 @@ func (t *Token) ValidFor(now time.Time) time.Duration {
 	return t.ExpiresAt.Sub(now)
 }
 
-// String keeps the access token out of anything that formats a Token.
-func (t *Token) String() string {
-	if t == nil {
-		return "<nil>"
-	}
+// String keeps the access token out of anything that formats a Token or a
+// *Token: a value receiver serves both, and fmt shows a nil *Token as <nil>.
+func (t Token) String() string {
 	return "Token{AccessToken:" + Redacted + ", ExpiresAt:" + t.ExpiresAt.Format(time.RFC3339) + "}"
 }
 
 // GoString keeps the access token out of %#v.
-func (t *Token) GoString() string { return t.String() }
+func (t Token) GoString() string { return t.String() }
 
 // Capabilities are the capability flags of a token. A nil field means the
 // gateway does not say, never false.

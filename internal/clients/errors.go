@@ -97,7 +97,7 @@ func (e *Error) Error() string {
 	case KindRedirect:
 		fmt.Fprintf(&b, ": redirect to %q refused", e.Location)
 	case KindTooLarge:
-		fmt.Fprintf(&b, ": response body over %d bytes", MaxBodyBytes)
+		b.WriteString(": response body over " + MaxBodySize)
 	}
 	if e.StatusCode != 0 {
 		fmt.Fprintf(&b, " (HTTP %d %s)", e.StatusCode, http.StatusText(e.StatusCode))

@@ -622,7 +622,7 @@ func TestDoBodyLimit(t *testing.T) {
 			if e.Kind != clients.KindTooLarge || e.StatusCode != 200 || e.Attempts != 1 || srv.calls() != 1 {
 				t.Errorf("kind %v, HTTP %d, %d attempts, %d calls; want too large, 200, 1, 1", e.Kind, e.StatusCode, e.Attempts, srv.calls())
 			}
-			if !strings.Contains(err.Error(), "1048576 bytes") {
+			if !strings.Contains(err.Error(), "over 1 MiB") {
 				t.Errorf("error %q does not give the limit", err)
 			}
 		})
@@ -637,6 +637,13 @@ func TestDoBodyLimit(t *testing.T) {
 			t.Errorf("kind %v, HTTP %d, %d attempts, %d calls; want too large, 503, 1, 1", e.Kind, e.StatusCode, e.Attempts, in.Calls())
 		}
 	})
+}
+
+// TestMaxBodySize checks that the size messages give is the limit applied.
+func TestMaxBodySize(t *testing.T) {
+	if clients.MaxBodyBytes%(1<<20) != 0 || fmt.Sprintf("%d MiB", clients.MaxBodyBytes>>20) != clients.MaxBodySize {
+		t.Errorf("MaxBodySize %q does not give MaxBodyBytes %d", clients.MaxBodySize, clients.MaxBodyBytes)
+	}
 }
 
 // TestDoHeaders checks what every attempt carries: the User-Agent, Accept

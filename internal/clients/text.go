@@ -54,3 +54,14 @@ func redactCut(text, secret string) string {
 	}
 	return text
 }
+
+// EndSentence returns s as the end of a sentence with exactly one mark: s
+// itself when it already ends with ".", "!", "?" or CleanText's "…", else s
+// and a period. A gateway's message such as "Session token bulunamadı." is
+// then followed by the next sentence without a second period.
+func EndSentence(s string) string {
+	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "…") {
+		return s
+	}
+	return s + "."
+}

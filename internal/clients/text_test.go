@@ -39,3 +39,21 @@ func TestRedactError(t *testing.T) {
 		t.Errorf("RedactError changed an error that is not a *clients.Error: %v", got)
 	}
 }
+
+// TestEndSentence checks that a sentence that already ends gets no second
+// mark, and one that does not gets a period.
+func TestEndSentence(t *testing.T) {
+	for in, want := range map[string]string{
+		"Session token bulunamadı.": "Session token bulunamadı.",
+		"Limit aşıldı!":             "Limit aşıldı!",
+		"Neden?":                    "Neden?",
+		"Geçersiz imza":             "Geçersiz imza.",
+		"cut short…":                "cut short…",
+		"code 30: -":                "code 30: -.",
+		"":                          "",
+	} {
+		if got := clients.EndSentence(in); got != want {
+			t.Errorf("EndSentence(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

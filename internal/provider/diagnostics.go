@@ -53,7 +53,7 @@ func errorDiagnostics(spec *clients.Spec, g *gatewaySettings, h *clients.HTTP, r
 		add(nil, spec.Title+" Token Request Failed", requestFailedDetail(spec, g, h, gwErr))
 	default:
 		add(nil, spec.Title+" Token Request Failed",
-			fmt.Sprintf("The %s token request failed: %v.", spec.Title, err))
+			fmt.Sprintf("The %s token request failed: %s", spec.Title, clients.EndSentence(err.Error())))
 	}
 	return diags
 }
@@ -107,11 +107,11 @@ func requestFailedDetail(spec *clients.Spec, g *gatewaySettings, h *clients.HTTP
 
 	switch e.Kind {
 	case clients.KindRejected:
-		fmt.Fprintf(&b, "%s refused the token request (%s%s)", spec.Title, status, attempts)
+		refused := fmt.Sprintf("%s refused the token request (%s%s)", spec.Title, status, attempts)
 		if e.Code != "" || e.Message != "" {
-			fmt.Fprintf(&b, " with error code %s: %s", orDash(e.Code), orDash(e.Message))
+			refused += fmt.Sprintf(" with error code %s: %s", orDash(e.Code), orDash(e.Message))
 		}
-		b.WriteString(". ")
+		b.WriteString(clients.EndSentence(refused) + " ")
 		switch {
 		case spec.Hint != nil && spec.Hint(e) != "":
 			b.WriteString(spec.Hint(e))
@@ -163,8 +163,8 @@ func requestFailedDetail(spec *clients.Spec, g *gatewaySettings, h *clients.HTTP
 		fmt.Fprintf(&b, "%s answered %s with a redirect to %s, which was not followed: following it would send the credentials elsewhere. "+
 			"Check that %s is the API's, not a web page.", spec.Title, status, e.Location, baseURLRef(spec, base))
 	case clients.KindTooLarge:
-		fmt.Fprintf(&b, "%s answered %s with a body larger than %d bytes, which is refused. Check that %s is the API's.",
-			spec.Title, status, clients.MaxBodyBytes, baseURLRef(spec, base))
+		fmt.Fprintf(&b, "%s answered %s with a body larger than %s, which is refused. Check that %s is the API's.",
+			spec.Title, status, clients.MaxBodySize, baseURLRef(spec, base))
 	default:
 		fmt.Fprintf(&b, "%s token request failed: %v.", spec.Title, e)
 	}

@@ -215,7 +215,7 @@ func TestAccFaults_failures(t *testing.T) {
 			name: "iyzico 3 MiB body", emu: iyzico, calls: 1,
 			inject: fault(iyzico, simkit.Fault{Kind: simkit.Huge}),
 			config: sandboxed("") + tokenConfig("iyzico", ""),
-			want:   `iyzico Token Request Failed.*iyzico answered HTTP 200 OK with a body larger than 1048576 bytes, which is refused\. Check that the base URL \(now [^;]+; set with iyzico\.base_url or PAYTOKEN_IYZICO_BASE_URL\) is the API's\.`,
+			want:   `iyzico Token Request Failed.*iyzico answered HTTP 200 OK with a body larger than 1 MiB, which is refused\. Check that the base URL \(now [^;]+; set with iyzico\.base_url or PAYTOKEN_IYZICO_BASE_URL\) is the API's\.`,
 		},
 		{
 			name: "tahsilat redirect", emu: tahsilat, calls: 1,

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -22,12 +23,15 @@ import (
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/tahsilatsim"
 )
 
-// emulators lists each gateway's emulator and the path its base URL has.
-var emulators = []struct {
+// emulator is a gateway's emulator and the path its base URL has.
+type emulator struct {
 	name     string
 	new      func() simkit.Emulator
 	basePath string
-}{
+}
+
+// emulators lists every gateway's emulator.
+var emulators = []emulator{
 	{"iyzico", func() simkit.Emulator { return iyzicosim.New() }, ""},
 	{"sipay", func() simkit.Emulator { return sipaysim.New() }, sipaysim.BasePath},
 	{"tahsilat", func() simkit.Emulator { return tahsilatsim.New() }, ""},
@@ -59,12 +63,23 @@ type Options struct {
 	Addrs map[string]string
 	// Latency delays every answer, to stand in for a real gateway.
 	Latency time.Duration
+	// Gateways names the gateways to serve; empty means every one.
+	Gateways []string
 }
 
-// Start serves every emulator on its own loopback listener.
+// Start serves every emulator, or those opts.Gateways names, each on its
+// own loopback listener.
 func Start(opts Options) (*Sandbox, error) {
+	for _, name := range opts.Gateways {
+		if !slices.ContainsFunc(emulators, func(e emulator) bool { return e.name == name }) {
+			return nil, fmt.Errorf("no emulator serves the gateway %q; add one to internal/sandbox/sandbox.go (see CONTRIBUTING.md)", name)
+		}
+	}
 	sb := &Sandbox{}
 	for _, e := range emulators {
+		if len(opts.Gateways) > 0 && !slices.Contains(opts.Gateways, e.name) {
+			continue
+		}
 		addr := opts.Addrs[e.name]
 		if addr == "" {
 			addr = "127.0.0.1:0"

@@ -91,3 +91,22 @@ func TestShellExports(t *testing.T) {
 		t.Errorf("ShellExports = %q, want %q", got, want)
 	}
 }
+
+// TestStartSomeGateways serves only the gateways asked for, and refuses a
+// gateway without an emulator.
+func TestStartSomeGateways(t *testing.T) {
+	sb, err := Start(Options{Gateways: []string{"tahsilat"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	if len(sb.Gateways) != 1 || sb.Gateway("tahsilat") == nil {
+		t.Errorf("serves %d gateways, want tahsilat alone", len(sb.Gateways))
+	}
+	if sb, err := Start(Options{Gateways: []string{"tahsilat", "nosuchpay"}}); err == nil || !strings.Contains(err.Error(), `"nosuchpay"`) {
+		if sb != nil {
+			sb.Close()
+		}
+		t.Errorf("Start with an unknown gateway = %v; want an error naming it", err)
+	}
+}

@@ -370,17 +370,43 @@ func (s *Server) springError(w http.ResponseWriter, r *http.Request, status int)
 	})
 }
 
+// contentType is the Content-Type of every answer.
+const contentType = "application/json;charset=UTF-8"
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := encodeJSON(v)
+	if err != nil {
+		http.Error(w, "encoding failed", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// encodeJSON encodes v as iyzico's Java back end does: non-ASCII and
+// HTML characters as they are, with no trailing newline.
+func encodeJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		http.Error(w, "encoding failed", http.StatusInternalServerError)
-		return
+		return nil, err
 	}
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// Refusal answers as the server refuses an unknown api key: errorCode 1001
+// at HTTP 401, with message as errorMessage.
+func (s *Server) Refusal(message string) simkit.Fault {
+	body, _ := encodeJSON(failureBody{ // strings always encode
+		Status:       "failure",
+		ErrorCode:    "1001",
+		ErrorMessage: message,
+		Locale:       "tr",
+		SystemTime:   s.systemTime(s.now()),
+	})
+	return simkit.Fault{Kind: simkit.Raw, Status: http.StatusUnauthorized, ContentType: contentType, Body: string(body)}
 }
 
 // Signature is iyzico's IYZWSv2 signature: lowercase hex of HMAC-SHA256

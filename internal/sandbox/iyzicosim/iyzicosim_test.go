@@ -478,3 +478,25 @@ func accessToken(a answer) string {
 	s, _ := a.body["accessToken"].(string)
 	return s
 }
+
+// TestRefusalIsTheRealOne checks that Refusal answers exactly as the
+// emulator refuses an unknown api key.
+func TestRefusalIsTheRealOne(t *testing.T) {
+	sim := iyzicosim.New(iyzicosim.WithClock(fakeClock))
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	body := requestBody(iyzicosim.SessionToken1, iyzicosim.MemberIdentifier1, "", "")
+	unknown := http.Header{
+		"Content-Type":  {"application/json"},
+		"Authorization": {authorization("sandbox-unknown", iyzicosim.SecretKey, "rnd123", iyzicosim.TokenPath, body)},
+	}
+	refused := send(t, srv, http.MethodPost, iyzicosim.TokenPath, unknown, body)
+	f := sim.Refusal("Api bilgileri bulunamadı")
+	f.Times = 1
+	sim.Faults().Inject(f)
+	got := send(t, srv, http.MethodPost, iyzicosim.TokenPath, signed(iyzicosim.TokenPath, body), body)
+	if got.status != refused.status || !bytes.Equal(got.raw, refused.raw) || got.header.Get("Content-Type") != refused.header.Get("Content-Type") {
+		t.Errorf("Refusal = HTTP %d %s %s, want HTTP %d %s %s", got.status, got.header.Get("Content-Type"), got.raw,
+			refused.status, refused.header.Get("Content-Type"), refused.raw)
+	}
+}

@@ -14,8 +14,15 @@ type Emulator interface {
 	Faults() *Injector
 	// Issued returns every access token the emulator has issued, in order.
 	Issued() []string
-	// Credentials returns the sandbox credentials it accepts, for people.
+	// Credentials returns the sandbox credentials it accepts, for people
+	// and for the clients' shared suite, which gets a token with each.
 	Credentials() []Credential
+	// Refusal returns a fault that answers as the gateway refuses bad
+	// credentials, its own failure body at its own HTTP status, with
+	// message as the gateway's message. The clients' shared suite uses it
+	// to check what every client shows of a refusal: the message when the
+	// body carries no token, never when it does.
+	Refusal(message string) Fault
 }
 
 // Credential is one set of sandbox credentials and what it demonstrates.

@@ -195,6 +195,13 @@ func (s *Server) Credentials() []simkit.Credential {
 	return out
 }
 
+// Refusal answers as the emulator refuses bad credentials: status_code 30
+// at HTTP 200, with message as status_description.
+func (s *Server) Refusal(message string) simkit.Fault {
+	body, _ := json.Marshal(failure{StatusCode: StatusInvalidCredentials, StatusDescription: message}) // strings always marshal
+	return simkit.Fault{Kind: simkit.Raw, Status: http.StatusOK, ContentType: "application/json", Body: string(body)}
+}
+
 // failure is Sipay's failure body. Data is a pointer so validation
 // failures can send "data": null as the PHP SDK shows, while invalid
 // credentials send no data at all, as the doc page shows.

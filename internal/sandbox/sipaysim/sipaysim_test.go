@@ -396,3 +396,18 @@ func TestConcurrentIssue(t *testing.T) {
 		t.Errorf("%d distinct tokens, %d in the ledger; want %d each", len(seen), len(emu.Issued()), n)
 	}
 }
+
+// TestRefusalIsTheRealOne checks that Refusal answers exactly as the
+// emulator refuses a wrong secret.
+func TestRefusalIsTheRealOne(t *testing.T) {
+	emu, ts := start(t)
+	refused := call(t, ts, http.MethodPost, sipaysim.TokenPath, "application/json", `{"app_id":"sandbox-sipay-is3d-1","app_secret":"wrong"}`)
+	f := emu.Refusal("Invalid credentials")
+	f.Times = 1
+	emu.Faults().Inject(f)
+	got := call(t, ts, http.MethodPost, sipaysim.TokenPath, "application/json", fixtureBody)
+	if got.status != refused.status || !bytes.Equal(got.body, refused.body) || got.header.Get("Content-Type") != refused.header.Get("Content-Type") {
+		t.Errorf("Refusal = HTTP %d %s %s, want HTTP %d %s %s", got.status, got.header.Get("Content-Type"), got.body,
+			refused.status, refused.header.Get("Content-Type"), refused.body)
+	}
+}

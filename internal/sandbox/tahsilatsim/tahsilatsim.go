@@ -212,6 +212,13 @@ func (s *Server) Credentials() []simkit.Credential {
 	return out
 }
 
+// Refusal answers as the emulator refuses an unknown key: HTTP 401 with
+// error_code invalid_api_key, with message as the envelope's message.
+func (s *Server) Refusal(message string) simkit.Fault {
+	body, _ := json.Marshal(answer{Message: message, Errors: []string{}, ErrorCode: CodeInvalidKey}) // strings always marshal
+	return simkit.Fault{Kind: simkit.Raw, Status: http.StatusUnauthorized, ContentType: "application/json", Body: string(body)}
+}
+
 // answer is Tahsilat's envelope, fields in the documentation's order.
 type answer struct {
 	Status    bool   `json:"status"`

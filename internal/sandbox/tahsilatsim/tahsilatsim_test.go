@@ -334,3 +334,18 @@ func TestCredentials(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusalIsTheRealOne checks that Refusal answers exactly as the
+// emulator refuses an unknown key.
+func TestRefusalIsTheRealOne(t *testing.T) {
+	sim, url := start(t)
+	refused := call(t, http.MethodPost, url+tahsilatsim.TokenPath, headers("sk_test_unknown"))
+	f := sim.Refusal(tahsilatsim.MessageInvalidKey)
+	f.Times = 1
+	sim.Faults().Inject(f)
+	got := call(t, http.MethodPost, url+tahsilatsim.TokenPath, headers(tahsilatsim.SecretKey))
+	if got.status != refused.status || got.body != refused.body || got.header.Get("Content-Type") != refused.header.Get("Content-Type") {
+		t.Errorf("Refusal = HTTP %d %s %s, want HTTP %d %s %s", got.status, got.header.Get("Content-Type"), got.body,
+			refused.status, refused.header.Get("Content-Type"), refused.body)
+	}
+}
