@@ -2,6 +2,10 @@
 # planning as soon as its arguments are known; an argument that stays unknown
 # until apply makes it skip the plan-time open, so a run calls the gateway
 # once, during apply.
+#
+# Use it for provisioners (as here) and write-only attributes only. A provider
+# configured with such a token gets an unknown value while planning, which most
+# providers cannot handle (see "Opening a token only at apply" in the docs).
 
 terraform {
   required_version = ">= 1.10"
