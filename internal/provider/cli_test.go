@@ -124,14 +124,20 @@ func accTest(t *testing.T, tc resource.TestCase) {
 	resource.Test(t, forCLI(t, tc))
 }
 
-// forCLI adapts a test case to OpenTofu, whose plans list every ephemeral
-// resource with the action "open", even when nothing would change. The
-// test framework counts that as a change, so on OpenTofu a step with an
-// ephemeral resource expects a "non-empty" plan and checks instead that
-// opening ephemeral resources is all the plan holds: the same promise.
+// plansListOpens reports whether the CLI's JSON plans list every ephemeral
+// resource with the action "open", even when nothing would change, as
+// OpenTofu 1.11 does (1.12 no longer does).
+func (c cliInfo) plansListOpens() bool {
+	return c.Kind == openTofuCLI && c.Version.Core().LessThan(version.Must(version.NewVersion("1.12.0")))
+}
+
+// forCLI adapts a test case to the CLI under test. The test framework
+// counts an "open" in a plan as a change, so where plans list them, a step
+// with an ephemeral resource expects a "non-empty" plan and checks instead
+// that opening ephemeral resources is all the plan holds: the same promise.
 func forCLI(t *testing.T, tc resource.TestCase) resource.TestCase {
 	t.Helper()
-	if cli.Kind != openTofuCLI {
+	if !cli.plansListOpens() {
 		return tc
 	}
 	steps := make([]resource.TestStep, len(tc.Steps))
@@ -228,6 +234,20 @@ func TestOnlyEphemeralOpens(t *testing.T) {
 		onlyEphemeralOpens{}.CheckPlan(context.Background(), plancheck.CheckPlanRequest{Plan: &tc.plan}, &resp)
 		if (resp.Error == nil) != tc.empty {
 			t.Errorf("%s: error %v, want empty=%v", name, resp.Error, tc.empty)
+		}
+	}
+}
+
+func TestPlansListOpens(t *testing.T) {
+	for out, want := range map[string]bool{
+		"OpenTofu v1.11.14": true,
+		"OpenTofu v1.12.6":  false,
+		"Terraform v1.11.4": false,
+		"Terraform v1.15.9": false,
+	} {
+		c, err := parseCLIVersion(out)
+		if err != nil || c.plansListOpens() != want {
+			t.Errorf("%s: plansListOpens = %v (%v), want %v", out, c.plansListOpens(), err, want)
 		}
 	}
 }
