@@ -20,6 +20,7 @@ import (
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/sipaysim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/tahsilatsim"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/veparasim"
 )
 
 // emulators lists each gateway's emulator and the path its base URL has.
@@ -31,6 +32,7 @@ var emulators = []struct {
 	{"iyzico", func() simkit.Emulator { return iyzicosim.New() }, ""},
 	{"sipay", func() simkit.Emulator { return sipaysim.New() }, sipaysim.BasePath},
 	{"tahsilat", func() simkit.Emulator { return tahsilatsim.New() }, ""},
+	{"vepara", func() simkit.Emulator { return veparasim.New() }, veparasim.BasePath},
 }
 
 // Gateway is one running emulator.
