@@ -144,8 +144,8 @@ func refusal(resp *clients.Response, env *envelope) error {
 		}
 		return resp.Rejected(Name, "", message)
 	}
-	if message == "" {
-		message = "status " + clients.CleanText(status, maxFieldName)
+	if s := clients.CleanText(status, maxFieldName); message == "" && s != "" {
+		message = "status " + s
 	}
 	return resp.Rejected(Name, "", message)
 }

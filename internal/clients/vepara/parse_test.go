@@ -258,6 +258,7 @@ func TestParseRefusals(t *testing.T) {
 			name: "another status without a message", status: 200, body: `{"status":"failed"}`,
 			kind: clients.KindRejected, message: "status failed",
 		},
+		{name: "an empty status", status: 200, body: `{"status":" "}`, kind: clients.KindRejected},
 		{name: "success without a token", status: 200, body: success("", `,"is_3d":1`), kind: clients.KindNoToken},
 		{name: "success with a null token", status: 200, body: `{"status":"success","data":{"token":null,"is_3d":1}}`, kind: clients.KindNoToken},
 		{name: "success without data", status: 200, body: `{"status":"success","message":"ok"}`, kind: clients.KindNoToken},
