@@ -1,6 +1,7 @@
-// Command paytoken-sandbox serves local emulators of the Sipay, Tahsilat
-// and iyzico token calls on loopback, so Terraform configurations that use
-// the paytoken provider can be tried and tested without gateway accounts.
+// Command paytoken-sandbox serves local emulators of the Sipay, Tahsilat,
+// iyzico and Vepara token calls on loopback, so Terraform configurations
+// that use the paytoken provider can be tried and tested without gateway
+// accounts.
 //
 // It prints each gateway's base URL and sandbox credentials, can write them
 // as shell exports for the provider's environment variables, and runs until
@@ -19,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/gateways"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox"
 )
 
@@ -31,10 +33,10 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("paytoken-sandbox", flag.ContinueOnError)
-	addrs := map[string]*string{
-		"sipay":    fs.String("sipay-addr", "127.0.0.1:0", "loopback `address` of the Sipay emulator (port 0 picks a free one)"),
-		"tahsilat": fs.String("tahsilat-addr", "127.0.0.1:0", "loopback `address` of the Tahsilat emulator"),
-		"iyzico":   fs.String("iyzico-addr", "127.0.0.1:0", "loopback `address` of the iyzico emulator"),
+	addrs := map[string]*string{}
+	for _, spec := range gateways.All() {
+		addrs[spec.Name] = fs.String(spec.Name+"-addr", "127.0.0.1:0",
+			"loopback `address` of the "+spec.Title+" emulator (port 0 picks a free one)")
 	}
 	envFile := fs.String("env-file", "", "write the provider's environment variables (base URLs and the first credential of each gateway) to `file` as shell exports")
 	issuedFile := fs.String("issued-file", "", "on exit, write every token issued, one per line, to `file` (for checking that none was stored)")
@@ -77,7 +79,11 @@ func run(args []string, out io.Writer) error {
 	defer cancel()
 	_ = sb.Shutdown(shutdown)
 	calls := sb.Calls()
-	fmt.Fprintf(out, "Stopped. Token calls served: iyzico %d, sipay %d, tahsilat %d.\n", calls["iyzico"], calls["sipay"], calls["tahsilat"])
+	served := make([]string, len(sb.Gateways))
+	for i, g := range sb.Gateways {
+		served[i] = fmt.Sprintf("%s %d", g.Name, calls[g.Name])
+	}
+	fmt.Fprintf(out, "Stopped. Token calls served: %s.\n", strings.Join(served, ", "))
 	if *issuedFile != "" {
 		issued := sb.Issued()
 		body := ""

@@ -29,6 +29,7 @@ func TestRun(t *testing.T) {
 		"export PAYTOKEN_TAHSILAT_BASE_URL='http://127.0.0.1:", "export PAYTOKEN_TAHSILAT_SECRET_KEY='sk_test_",
 		"export PAYTOKEN_IYZICO_BASE_URL='http://127.0.0.1:", "export PAYTOKEN_IYZICO_API_KEY='",
 		"export PAYTOKEN_IYZICO_SECRET_KEY='", "export PAYTOKEN_IYZICO_SESSION_TOKEN='", "export PAYTOKEN_IYZICO_MEMBER_IDENTIFIER='",
+		"export PAYTOKEN_VEPARA_BASE_URL='http://127.0.0.1:", "export PAYTOKEN_VEPARA_APP_ID='", "export PAYTOKEN_VEPARA_APP_SECRET='",
 	} {
 		if !bytes.Contains(env, []byte(want)) {
 			t.Errorf("the environment file lacks %q:\n%s", want, env)
@@ -38,7 +39,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("the environment file sets variables the provider does not read:\n%s", env)
 	}
 	printed := out.String()
-	for _, want := range []string{"sipay", "tahsilat", "iyzico", "base_url = http://127.0.0.1:", "Stopped. Token calls served: iyzico 0, sipay 0, tahsilat 0."} {
+	for _, want := range []string{"sipay", "tahsilat", "iyzico", "vepara", "base_url = http://127.0.0.1:", "Stopped. Token calls served: iyzico 0, sipay 0, tahsilat 0, vepara 0."} {
 		if !strings.Contains(printed, want) {
 			t.Errorf("the output lacks %q:\n%s", want, printed)
 		}

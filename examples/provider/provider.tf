@@ -12,7 +12,8 @@ terraform {
 
 # Secrets stay out of the configuration. Every provider attribute falls back
 # to its environment variable (PAYTOKEN_SIPAY_APP_ID, PAYTOKEN_SIPAY_APP_SECRET,
-# PAYTOKEN_TAHSILAT_SECRET_KEY, PAYTOKEN_IYZICO_API_KEY, ...), and a secret that
+# PAYTOKEN_TAHSILAT_SECRET_KEY, PAYTOKEN_IYZICO_API_KEY,
+# PAYTOKEN_VEPARA_APP_SECRET, ...), and a secret that
 # must come through Terraform goes in an ephemeral variable, which Terraform
 # never writes to a plan or state file.
 variable "iyzico_secret_key" {
@@ -39,6 +40,12 @@ provider "paytoken" {
     # api_key, session_token and member_identifier come from
     # PAYTOKEN_IYZICO_API_KEY, PAYTOKEN_IYZICO_SESSION_TOKEN and
     # PAYTOKEN_IYZICO_MEMBER_IDENTIFIER.
+  }
+
+  # app_id and app_secret come from PAYTOKEN_VEPARA_APP_ID and
+  # PAYTOKEN_VEPARA_APP_SECRET; sandbox picks Vepara's test host.
+  vepara = {
+    sandbox = true
   }
 
   request_timeout = "30s"

@@ -32,6 +32,10 @@ ephemeral "paytoken_token" "iyzico" {
   }
 }
 
+ephemeral "paytoken_token" "vepara" {
+  gateway = "vepara"
+}
+
 # Everything but the token, safe to keep in state. Within one run, a data
 # source and an ephemeral resource with the same arguments share one token,
 # so these are the very tokens opened above.
@@ -49,4 +53,8 @@ data "paytoken_token" "iyzico" {
   iyzico = {
     conversation_id = "quickstart"
   }
+}
+
+data "paytoken_token" "vepara" {
+  gateway = "vepara"
 }

@@ -5,6 +5,7 @@ output "tokens" {
       sipay    = data.paytoken_token.sipay
       tahsilat = data.paytoken_token.tahsilat
       iyzico   = data.paytoken_token.iyzico
+      vepara   = data.paytoken_token.vepara
       } : name => {
       expires_at           = t.expires_at
       supports_2d          = t.supports_2d

@@ -26,6 +26,7 @@ import (
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/sipaysim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/tahsilatsim"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/veparasim"
 )
 
 // loopbackOnly refuses every request to a host that is not loopback, so a
@@ -107,6 +108,8 @@ type faultCase struct {
 	within time.Duration
 	// env is set for the step's Terraform run.
 	env map[string]string
+	// hidden are words of the gateway's answer the error must not show.
+	hidden []string
 }
 
 // TestAccFaults_failures makes each gateway misbehave in every way the
@@ -118,6 +121,7 @@ func TestAccFaults_failures(t *testing.T) {
 	sb := startSandbox(t)
 	clearProviderEnv(t)
 	sipay, tahsilat, iyzico := sb.Gateway("sipay").Emulator, sb.Gateway("tahsilat").Emulator, sb.Gateway("iyzico").Emulator
+	vepara := sb.Gateway("vepara").Emulator
 	iyzicoSim, ok := iyzico.(*iyzicosim.Server)
 	if !ok {
 		t.Fatalf("the sandbox's iyzico emulator is a %T", iyzico)
@@ -126,6 +130,7 @@ func TestAccFaults_failures(t *testing.T) {
 		"sipay":    credential(t, sb, "sipay", "is_3d=1"),
 		"tahsilat": credential(t, sb, "tahsilat", "full (secret key)"),
 		"iyzico":   credential(t, sb, "iyzico", "member-42"),
+		"vepara":   credential(t, sb, "vepara", "is_3d=1"),
 	}
 	sandboxed := func(extra string) string { return providerConfig(sb, creds, extra) }
 
@@ -142,6 +147,12 @@ func TestAccFaults_failures(t *testing.T) {
 	bentProvider := func(key string) string {
 		return fmt.Sprintf("provider \"paytoken\" {\n  tahsilat = {\n    base_url   = %q\n    secret_key = %q\n  }\n}\n", bentURL, key)
 	}
+
+	// Vepara credentials longer than its 255 characters: a validation
+	// failure (HTTP 422) that no retry can change.
+	longID, longSecret := strings.Repeat("i", veparasim.MaxFieldLength+1), "faults-vepara-"+strings.Repeat("s", veparasim.MaxFieldLength)
+	tooLong := fmt.Sprintf("provider \"paytoken\" {\n  max_retries = 2\n  vepara = {\n    base_url   = %q\n    app_id     = %q\n    app_secret = %q\n  }\n}\n",
+		sb.Gateway("vepara").BaseURL, longID, longSecret)
 
 	// Where the redirect points: it must never be asked anything.
 	var redirected atomic.Int64
@@ -279,6 +290,22 @@ func TestAccFaults_failures(t *testing.T) {
 			want:   `Token Expires Too Soon.*Tahsilat issued a token that is valid for (2m[0-5]?\ds|3m0s) \(until [0-9T:-]+Z\), less than min_valid_for \(10m0s\)`,
 		},
 		{
+			name: "vepara 422 validation, not retried", emu: vepara, calls: 1,
+			config: tooLong + tokenConfig("vepara", ""),
+			want: `Vepara Token Request Failed.*Vepara refused the token request \(HTTP 422 Unprocessable Entity\) with error code -: ` +
+				`The app id field must not be greater than 255 characters\. \(and 1 more error\) \(invalid fields: app_id, app_secret\)\. ` +
+				`Check the Vepara credentials \(vepara\.app_id or PAYTOKEN_VEPARA_APP_ID; vepara\.app_secret or PAYTOKEN_VEPARA_APP_SECRET\)`,
+			hidden: []string{"The app secret field must not be greater than 255 characters", longID},
+		},
+		{
+			name: "vepara invalid credentials at HTTP 503, not retried", emu: vepara, calls: 1,
+			inject: fault(vepara, simkit.Fault{Kind: simkit.Raw, Status: http.StatusServiceUnavailable, ContentType: "application/json",
+				Body: `{"status_code":2,"status_description":"Invalid credentials"}`}),
+			config: sandboxed("  max_retries = 2\n") + tokenConfig("vepara", ""),
+			want: `Vepara Token Request Failed.*Vepara refused the token request \(HTTP 503 Service Unavailable\) with error code 2: Invalid credentials\. ` +
+				`Check the Vepara credentials`,
+		},
+		{
 			name:   "plain http base_url in the provider block",
 			config: "provider \"paytoken\" {\n  sipay = {\n    base_url = \"http://example.com/ccpayment\"\n  }\n}\n" + tokenConfig("sipay", ""),
 			want:   `Invalid Base URL.*The base_url "http://example\.com/ccpayment" uses plain http:// on the non-loopback host "example\.com"; use https://`,
@@ -297,8 +324,8 @@ func TestAccFaults_failures(t *testing.T) {
 	for _, c := range creds {
 		secrets = append(secrets, sensitiveSettings(c)...)
 	}
-	secrets = append(secrets, noTokenKey, expiredKey, shortKey)
-	emulators := []simkit.Emulator{sipay, tahsilat, iyzico, bent}
+	secrets = append(secrets, noTokenKey, expiredKey, shortKey, longSecret)
+	emulators := []simkit.Emulator{sipay, tahsilat, iyzico, vepara, bent}
 	r := &runs{}
 	var refused atomic.Int64
 	var started time.Time
@@ -313,6 +340,11 @@ func TestAccFaults_failures(t *testing.T) {
 		c := cases[current]
 		failed[current] = true
 		_ = noSecretsIn(t, append(append([]string(nil), secrets...), issuedTokens(emulators)...)...)(err)
+		for _, h := range c.hidden {
+			if strings.Contains(err.Error(), h) {
+				t.Errorf("%s: the error shows %q", c.name, h)
+			}
+		}
 		if !errorPattern(c.want).MatchString(err.Error()) {
 			return fmt.Errorf("%s: the error does not match %q: %w", c.name, c.want, err)
 		}

@@ -24,6 +24,7 @@ var liveGateways = map[string][]string{
 	"sipay":    {"app_id", "app_secret"},
 	"tahsilat": {"secret_key"},
 	"iyzico":   {"api_key", "secret_key", "session_token", "member_identifier"},
+	"vepara":   {"app_id", "app_secret"},
 }
 
 // TestAccLive runs a token of each gateway against the gateway's real
@@ -32,8 +33,12 @@ var liveGateways = map[string][]string{
 func TestAccLive(t *testing.T) {
 	for _, name := range gateways.Names() {
 		t.Run(name, func(t *testing.T) {
+			needs, ok := liveGateways[name]
+			if !ok {
+				t.Fatalf("liveGateways names no credentials for %s", name)
+			}
 			var missing []string
-			for _, s := range liveGateways[name] {
+			for _, s := range needs {
 				if liveEnv[clients.EnvVar(name, s)] == "" {
 					missing = append(missing, clients.EnvVar(name, s))
 				}

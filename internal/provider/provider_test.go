@@ -97,6 +97,8 @@ func TestAccProvider_missingCredentials(t *testing.T) {
 			`iyzico\.member_identifier.*member_identifier.*PAYTOKEN_IYZICO_MEMBER_IDENTIFIER`},
 		{"iyzico session_token", "iyzico", without(iyz, "session_token"), "",
 			`iyzico\.session_token.*PAYTOKEN_IYZICO_SESSION_TOKEN`},
+		{"vepara app_secret", "vepara", simkit.Credential{Settings: map[string]string{"app_id": "sandbox-vepara-is3d-1"}}, "",
+			`Missing Vepara App Secret.*A token from Vepara needs the provider setting vepara\.app_secret.*PAYTOKEN_VEPARA_APP_SECRET`},
 	}
 	var steps []resource.TestStep
 	for _, c := range cases {
@@ -143,6 +145,8 @@ func TestAccProvider_wrongCredentials(t *testing.T) {
 			`iyzico Token Request Failed.*error code 1000: Geçersiz imza`},
 		{"iyzico", with(credential(t, sb, "iyzico", "member-42"), "api_key", "unknown-api-key"),
 			`iyzico Token Request Failed.*error code 1001`},
+		{"vepara", with(credential(t, sb, "vepara", "is_3d=1"), "app_secret", "wrong-vepara-secret-0123"),
+			`Vepara Token Request Failed.*Vepara refused the token request \(HTTP 200 OK\) with error code 2: Invalid credentials\. Check the Vepara credentials`},
 	}
 	for _, c := range cases {
 		t.Run(c.gateway+"/"+c.want[len(c.want)-4:], func(t *testing.T) {
@@ -171,7 +175,7 @@ func TestAccProvider_validation(t *testing.T) {
 		name, config, want string
 	}{
 		{"unknown gateway", providerConfig(sb, sipay, "") + tokenConfig("paypal", ""),
-			`gateway.*value must be one of.*"iyzico".*"sipay".*"tahsilat".*got: "paypal"`},
+			`gateway.*value must be one of.*"iyzico".*"sipay".*"tahsilat".*"vepara".*got: "paypal"`},
 		{"another gateway's block", providerConfig(sb, sipay, "") + tokenConfig("sipay", "  tahsilat = { key = \"public\" }\n"),
 			`Arguments for Another Gateway.*gateway = "tahsilat"`},
 		{"bad key", providerConfig(sb, sipay, "") + tokenConfig("tahsilat", "  tahsilat = { key = \"private\" }\n"),

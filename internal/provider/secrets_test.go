@@ -74,8 +74,8 @@ func TestAccSecrets_neverStoredOrLogged(t *testing.T) {
 	}
 	arg := credential(t, sb, "iyzico", "müşteri-7")
 	fixed = append(fixed, arg.Args["session_token"])
-	if len(fixed) != 5 {
-		t.Fatalf("expected 5 credentials to look for, have %d", len(fixed))
+	if len(fixed) != 6 {
+		t.Fatalf("expected 6 credentials to look for, have %d", len(fixed))
 	}
 	secrets := secretSet{fixed: fixed, sb: sb}
 
@@ -154,6 +154,9 @@ ephemeral "paytoken_token" "iyzico" {
     conversation_id   = %q
   }
 }
+ephemeral "paytoken_token" "vepara" {
+  gateway = "vepara"
+}
 
 data "paytoken_token" "sipay" {
   gateway = "sipay"
@@ -164,6 +167,9 @@ data "paytoken_token" "tahsilat" {
 data "paytoken_token" "iyzico" {
   gateway = "iyzico"
 }
+data "paytoken_token" "vepara" {
+  gateway = "vepara"
+}
 
 provider "echo" {
   data = {
@@ -171,6 +177,7 @@ provider "echo" {
     tahsilat        = sha256(ephemeral.paytoken_token.tahsilat.access_token)
     tahsilat_public = sha256(ephemeral.paytoken_token.tahsilat_public.access_token)
     iyzico          = sha256(ephemeral.paytoken_token.iyzico.access_token)
+    vepara          = sha256(ephemeral.paytoken_token.vepara.access_token)
   }
 }
 resource "echo" "t" {}
@@ -184,8 +191,11 @@ resource "echo" "t" {}
 		}},
 	})
 
-	if n := len(sb.Issued()); n < 7 {
-		t.Fatalf("the gateways issued %d tokens; the run should have asked for at least 7", n)
+	if n := len(sb.Issued()); n < 8 {
+		t.Fatalf("the gateways issued %d tokens; the run should have asked for at least 8", n)
+	}
+	if sb.Calls()["vepara"] == 0 {
+		t.Error("the run asked Vepara for no token; its secrets were not scanned for")
 	}
 	scanProviderLog(t, logPath, secrets)
 }

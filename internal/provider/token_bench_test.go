@@ -30,6 +30,7 @@ var benchGateways = []benchGateway{
 	{"tahsilat", clients.Values{"secret_key": "sk_test_bench", "public_key": "pk_test_bench"}, clients.Values{"key": "secret"}},
 	{"iyzico", clients.Values{"api_key": "bench-api-key", "secret_key": "bench-secret-key"},
 		clients.Values{"session_token": "bench-session", "member_identifier": "member-42", "conversation_id": "order-42"}},
+	{"vepara", clients.Values{"app_id": "bench-app", "app_secret": "bench-secret"}, nil},
 }
 
 // memGateway answers at once from memory: what is left of a token call

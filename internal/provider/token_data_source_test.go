@@ -24,7 +24,7 @@ func TestAccTokenDataSource(t *testing.T) {
 	cases := map[string]capabilityCase{}
 	for _, c := range capabilityCases {
 		switch c.gateway + "/" + c.label {
-		case "sipay/is_3d=1", "tahsilat/full (public key)", "iyzico/member-42":
+		case "sipay/is_3d=1", "tahsilat/full (public key)", "iyzico/member-42", "vepara/is_3d=3":
 			cases[c.gateway] = c
 		}
 	}
@@ -57,6 +57,10 @@ data "paytoken_token" "iyzico" {
     locale          = "en"
     conversation_id = "order-42"
   }
+}
+
+data "paytoken_token" "vepara" {
+  gateway = "vepara"
 }
 `,
 			ConfigStateChecks: checks,

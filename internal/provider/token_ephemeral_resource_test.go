@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -19,8 +22,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/gateways"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/sipaysim"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/veparasim"
 )
 
 // flagWant is the expected value of a capability flag: true, false or null.
@@ -49,6 +55,8 @@ type capabilityCase struct {
 	d2, d3, whiteLabel, branded, inst, ch3 flagWant
 	scopes                                 []string // nil: null
 	lifetime                               time.Duration
+	// warning matches the one warning the token comes with; "" for none.
+	warning string
 }
 
 var capabilityCases = []capabilityCase{
@@ -56,7 +64,8 @@ var capabilityCases = []capabilityCase{
 	{gateway: "sipay", label: "is_3d=1", d2: yes, d3: yes, whiteLabel: yes, branded: no, inst: null, ch3: yes, scopes: []string{}, lifetime: 2 * time.Hour},
 	{gateway: "sipay", label: "is_3d=2", d2: no, d3: yes, whiteLabel: yes, branded: no, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
 	{gateway: "sipay", label: "is_3d=4", d2: null, d3: null, whiteLabel: no, branded: yes, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
-	{gateway: "sipay", label: "is_3d=7", d2: null, d3: null, whiteLabel: null, branded: null, inst: null, ch3: null, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "sipay", label: "is_3d=7", d2: null, d3: null, whiteLabel: null, branded: null, inst: null, ch3: null, scopes: []string{}, lifetime: 2 * time.Hour,
+		warning: `Sipay answered is_3d 7, a payment integration mode this provider does not know \(it knows 0, 1, 2 and 4\)`},
 	{gateway: "tahsilat", label: "full (secret key)", d2: yes, d3: yes, whiteLabel: yes, branded: null, inst: yes, ch3: null, lifetime: 10 * time.Minute},
 	{gateway: "tahsilat", label: "full (public key)", d2: no, d3: yes, whiteLabel: yes, branded: null, inst: yes, ch3: null, lifetime: 10 * time.Minute},
 	{gateway: "tahsilat", label: "3d-only (secret key)", d2: no, d3: yes, whiteLabel: yes, branded: null, inst: no, ch3: null, lifetime: 10 * time.Minute},
@@ -65,6 +74,14 @@ var capabilityCases = []capabilityCase{
 		scopes: []string{"pwi_tp_session_card_auth", "pwi_tp_session_init3ds_auth", "pwi_tp_session_last_payment_retrieve", "pwi_tp_session_fund_auth"}, lifetime: 6 * time.Minute},
 	{gateway: "iyzico", label: "müşteri-7", d2: null, d3: null, whiteLabel: null, branded: null, inst: null, ch3: null,
 		scopes: []string{"pwi_tp_session_card_auth", "pwi_tp_session_init3ds_auth", "pwi_tp_session_last_payment_retrieve", "pwi_tp_session_fund_auth"}, lifetime: 6 * time.Minute},
+	{gateway: "vepara", label: "is_3d=0", d2: yes, d3: no, whiteLabel: yes, branded: no, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "vepara", label: "is_3d=1", d2: yes, d3: yes, whiteLabel: yes, branded: no, inst: null, ch3: yes, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "vepara", label: "is_3d=2", d2: no, d3: yes, whiteLabel: yes, branded: no, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "vepara", label: "is_3d=3", d2: null, d3: null, whiteLabel: no, branded: yes, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "vepara", label: "is_3d=4", d2: null, d3: null, whiteLabel: null, branded: null, inst: null, ch3: null, scopes: []string{}, lifetime: 2 * time.Hour,
+		warning: `Vepara answered is_3d 4, a payment integration mode this provider does not know \(it knows 0, 1, 2 and 3\)`},
+	{gateway: "vepara", label: "opaque token", d2: yes, d3: yes, whiteLabel: yes, branded: no, inst: null, ch3: yes, lifetime: 2 * time.Hour},
+	{gateway: "vepara", label: "no expired_at", d2: no, d3: yes, whiteLabel: yes, branded: no, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
 }
 
 // resultChecks checks an object's token results at base against c.
@@ -134,11 +151,14 @@ func issuedBy(emu simkit.Emulator) knownvalue.Check {
 
 // TestAccTokenEphemeral_capabilities opens a token with every sandbox
 // credential of every gateway and reads the results through the echo
-// provider: each capability mapping of SPEC.md, scopes, times, and the token
-// being exactly the one the gateway issued. Cases whose provider settings
-// agree share a step, to keep the number of Terraform runs low.
+// provider: each capability mapping of SPEC.md, scopes, times, the token
+// being exactly the one the gateway issued, and the warnings Terraform got
+// (for an integration mode a gateway's table does not know), read from the
+// provider's log. Cases whose provider settings agree share a step, to keep
+// the number of Terraform runs low.
 func TestAccTokenEphemeral_capabilities(t *testing.T) {
 	sb := startSandbox(t)
+	logPath := logDiagnostics(t)
 	type step struct {
 		settings map[string]map[string]string
 		tokens   strings.Builder
@@ -194,6 +214,74 @@ func TestAccTokenEphemeral_capabilities(t *testing.T) {
 		ProtoV6ProviderFactories: factories(nil),
 		Steps:                    testSteps,
 	})
+
+	// Every expected warning came, with the gateway's summary, and no other.
+	warnings := warningsLogged(t, logPath)
+	want := map[string]bool{}
+	for _, c := range capabilityCases {
+		if c.warning == "" {
+			continue
+		}
+		spec, _ := gateways.Lookup(c.gateway)
+		found := false
+		for _, w := range warnings {
+			if w.summary == spec.Title+" Token Warning" && errorPattern(c.warning).MatchString(w.detail) {
+				found, want[w.detail] = true, true
+			}
+		}
+		if !found {
+			t.Errorf("%s %s: no warning matching %q among the %d Terraform got", c.gateway, c.label, c.warning, len(warnings))
+		}
+	}
+	for _, w := range warnings {
+		if !want[w.detail] {
+			t.Errorf("unexpected warning %q: %s", w.summary, w.detail)
+		}
+	}
+}
+
+// logDiagnostics sends the provider's log, as JSON at TRACE, to a file of
+// the test's own and returns its path. Terraform's protocol layer logs
+// every diagnostic the provider returns, so a test can read the warnings
+// the testing framework does not show.
+func logDiagnostics(t *testing.T) string {
+	t.Helper()
+	logPath := filepath.Join(t.TempDir(), "provider.log")
+	t.Setenv("TF_LOG_PATH", logPath)
+	t.Setenv("TF_LOG", "JSON")
+	return logPath
+}
+
+// loggedDiagnostic is a diagnostic the provider returned to Terraform.
+type loggedDiagnostic struct{ summary, detail string }
+
+// warningsLogged returns the warning diagnostics in the log at path, each
+// once: Terraform opens a token at plan and again at apply.
+func warningsLogged(t *testing.T, path string) []loggedDiagnostic {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("the provider wrote no log: %v", err)
+	}
+	seen := map[loggedDiagnostic]bool{}
+	var out []loggedDiagnostic
+	for _, line := range strings.Split(string(data), "\n") {
+		var entry struct {
+			Message  string `json:"@message"`
+			Severity string `json:"diagnostic_severity"`
+			Summary  string `json:"diagnostic_summary"`
+			Detail   string `json:"diagnostic_detail"`
+		}
+		if json.Unmarshal([]byte(line), &entry) != nil || entry.Message != "Response contains warning diagnostic" {
+			continue
+		}
+		d := loggedDiagnostic{entry.Summary, entry.Detail}
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // compatible reports whether settings can be merged into have without
@@ -231,12 +319,16 @@ ephemeral "paytoken_token" "tahsilat" {
 ephemeral "paytoken_token" "iyzico" {
   gateway = "iyzico"
 }
+ephemeral "paytoken_token" "vepara" {
+  gateway = "vepara"
+}
 
 provider "echo" {
   data = {
     sipay    = sha256(ephemeral.paytoken_token.sipay.access_token)
     tahsilat = sha256(ephemeral.paytoken_token.tahsilat.access_token)
     iyzico   = sha256(ephemeral.paytoken_token.iyzico.access_token)
+    vepara   = sha256(ephemeral.paytoken_token.vepara.access_token)
   }
 }
 resource "echo" "t" {}
@@ -245,6 +337,7 @@ resource "echo" "t" {}
 				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("sipay"), issuedBy(sb.Gateway("sipay").Emulator)),
 				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("tahsilat"), issuedBy(sb.Gateway("tahsilat").Emulator)),
 				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("iyzico"), issuedBy(sb.Gateway("iyzico").Emulator)),
+				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("vepara"), issuedBy(sb.Gateway("vepara").Emulator)),
 			},
 		}},
 	})
@@ -403,3 +496,93 @@ func stateValue(state *tfjson.State, addr string, p tfjsonpath.Path) (any, error
 }
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// TestAccTokenEphemeral_veparaExpiry checks where a Vepara token's expiry
+// comes from, against an emulator whose clock is 30 minutes behind, so the
+// gateway's times (the JWT's iat and exp, expired_at) and the receipt time
+// tell the sources apart: a JWT's exp, whatever expired_at says; else
+// expired_at, read as Turkey time; else the receipt time plus 2 hours, with
+// a warning when expired_at could not be read.
+func TestAccTokenEphemeral_veparaExpiry(t *testing.T) {
+	const skew = 30 * time.Minute
+	cases := []struct {
+		name            string
+		merchant        sipaysim.Merchant
+		expires, issued time.Duration // from now
+		scopes          knownvalue.Check
+		warning         string
+	}{
+		{name: "jwt_without_expired_at", merchant: sipaysim.Merchant{OmitExpiresAt: true},
+			expires: 2*time.Hour - skew, issued: -skew, scopes: knownvalue.ListSizeExact(0)},
+		{name: "jwt_with_expired_at_far_off", merchant: sipaysim.Merchant{ExpiresAt: "2020-01-01 00:00:00"},
+			expires: 2*time.Hour - skew, issued: -skew, scopes: knownvalue.ListSizeExact(0)},
+		{name: "opaque_with_expired_at", merchant: sipaysim.Merchant{OpaqueToken: true},
+			expires: 2*time.Hour - skew, scopes: knownvalue.Null()},
+		{name: "opaque_without_expired_at", merchant: sipaysim.Merchant{OpaqueToken: true, OmitExpiresAt: true},
+			expires: 2 * time.Hour, scopes: knownvalue.Null()},
+		{name: "opaque_with_unreadable_expired_at", merchant: sipaysim.Merchant{OpaqueToken: true, ExpiresAt: "15.08.2023 17:30"},
+			expires: 2 * time.Hour, scopes: knownvalue.Null(),
+			warning: `Vepara's expired_at "15\.08\.2023 17:30" could not be read as Turkey time in the form YYYY-MM-DD hh:mm:ss, so the expiry was taken as the time the answer was received plus 2 hours instead`},
+	}
+	var opts []sipaysim.Option
+	for _, c := range cases {
+		m := c.merchant
+		m.AppID, m.AppSecret, m.Is3D = "expiry-"+c.name, "expiry-secret-"+c.name, json.RawMessage(`1`)
+		opts = append(opts, sipaysim.WithMerchant(m))
+	}
+	emu := veparasim.New(append(opts, sipaysim.WithClock(func() time.Time { return time.Now().Add(-skew) }))...)
+	base := veparasim.BaseURL(serveEmulator(t, emu).URL)
+	clearProviderEnv(t)
+	logPath := logDiagnostics(t)
+
+	// One step per merchant: provider aliases would share one provider
+	// instance under the testing framework, and with it one configuration.
+	var steps []resource.TestStep
+	for i, c := range cases {
+		addr := fmt.Sprintf("echo.s%d", i)
+		at := tfjsonpath.New("data")
+		steps = append(steps, resource.TestStep{
+			Config: fmt.Sprintf(`
+provider "paytoken" {
+  vepara = {
+    base_url   = %q
+    app_id     = %q
+    app_secret = %q
+  }
+}
+
+ephemeral "paytoken_token" "t" {
+  gateway = "vepara"
+}
+
+provider "echo" {
+  data = merge(ephemeral.paytoken_token.t, { access_token = sha256(ephemeral.paytoken_token.t.access_token) })
+}
+resource "echo" "s%d" {}
+`, base, "expiry-"+c.name, "expiry-secret-"+c.name, i),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, at.AtMapKey("access_token"), issuedBy(emu)),
+				statecheck.ExpectKnownValue(addr, at.AtMapKey("expires_at"), rfc3339Within(c.expires-time.Minute, c.expires+time.Minute)),
+				statecheck.ExpectKnownValue(addr, at.AtMapKey("issued_at"), rfc3339Within(c.issued-time.Minute, c.issued+time.Minute)),
+				statecheck.ExpectKnownValue(addr, at.AtMapKey("scopes"), c.scopes),
+			},
+		})
+	}
+	unitTest(t, resource.TestCase{
+		TerraformVersionChecks:   ephemeralVersions,
+		ProtoV6ProviderFactories: factories(nil),
+		Steps:                    steps,
+	})
+
+	// The one warning, at plan and at apply, each with its own receipt time.
+	const unreadable = 4
+	warnings := warningsLogged(t, logPath)
+	if len(warnings) == 0 {
+		t.Errorf("no warning; want a Vepara Token Warning matching %q", cases[unreadable].warning)
+	}
+	for _, w := range warnings {
+		if w.summary != "Vepara Token Warning" || !errorPattern(cases[unreadable].warning).MatchString(w.detail) {
+			t.Errorf("warning %q: %s; want a Vepara Token Warning matching %q", w.summary, w.detail, cases[unreadable].warning)
+		}
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/sipaysim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/tahsilatsim"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/veparasim"
 )
 
 // emulator is a gateway's emulator and the path its base URL has.
@@ -35,6 +36,7 @@ var emulators = []emulator{
 	{"iyzico", func() simkit.Emulator { return iyzicosim.New() }, ""},
 	{"sipay", func() simkit.Emulator { return sipaysim.New() }, sipaysim.BasePath},
 	{"tahsilat", func() simkit.Emulator { return tahsilatsim.New() }, ""},
+	{"vepara", func() simkit.Emulator { return veparasim.New() }, veparasim.BasePath},
 }
 
 // Gateway is one running emulator.

@@ -43,6 +43,20 @@ output "iyzico_scopes" {
   value = data.paytoken_token.iyzico.scopes
 }
 
+# Vepara's is_3d 3 is its branded payment solution (supports_branded true):
+# the buyer pays on Vepara's own page rather than the merchant's form.
+data "paytoken_token" "vepara" {
+  gateway = "vepara"
+}
+
+output "vepara_integration" {
+  value = {
+    supports_branded     = data.paytoken_token.vepara.supports_branded
+    supports_white_label = data.paytoken_token.vepara.supports_white_label
+    requires_3d_choice   = data.paytoken_token.vepara.requires_3d_choice
+  }
+}
+
 # Warns when the Sipay merchant's integration mode (is_3d) no longer matches
 # the checkout page. Nested in the check, the data source is read at plan and
 # again at apply, and a failed read is a warning too, so a gateway outage

@@ -23,6 +23,7 @@ provider "paytoken" {
   sipay    = { sandbox = true }
   tahsilat = { sandbox = true }
   iyzico   = { sandbox = true }
+  vepara   = { sandbox = true }
 }
 
 # One token per gateway.
@@ -39,6 +40,12 @@ ephemeral "paytoken_token" "tahsilat" {
   tahsilat = {
     key = "secret" # the default; "public" gives a token for 3D Secure payments only
   }
+}
+
+# Vepara runs on Sipay's platform: the same token call, two-hour tokens.
+ephemeral "paytoken_token" "vepara" {
+  gateway       = "vepara"
+  min_valid_for = "30m"
 }
 
 # An ephemeral variable keeps the member's session token out of plan and state
@@ -81,6 +88,16 @@ provider "restapi" {
 
   headers = {
     "Authorization" = "Bearer ${ephemeral.paytoken_token.tahsilat.access_token}"
+  }
+}
+
+provider "restapi" {
+  alias = "vepara"
+  uri   = "https://test.vepara.com.tr/ccpayment"
+
+  headers = {
+    "Authorization" = "Bearer ${ephemeral.paytoken_token.vepara.access_token}"
+    "Content-Type"  = "application/json"
   }
 }
 

@@ -9,12 +9,14 @@ import (
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/iyzico"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/sipay"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/tahsilat"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/vepara"
 )
 
 var specs = []*clients.Spec{
 	sipay.Spec(),
 	tahsilat.Spec(),
 	iyzico.Spec(),
+	vepara.Spec(),
 }
 
 // All returns every gateway's Spec, sorted by name.

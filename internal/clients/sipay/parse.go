@@ -60,7 +60,7 @@ func Classify(_ int, body []byte) clients.Verdict {
 	if json.Unmarshal(body, &env) != nil {
 		return clients.ByStatus
 	}
-	if code, ok := intValue(env.StatusCode); ok && finalCodes[code] {
+	if code, ok := IntValue(env.StatusCode); ok && finalCodes[code] {
 		return clients.Final
 	}
 	return clients.ByStatus
@@ -98,7 +98,7 @@ func Parse(resp *clients.Response, receivedAt time.Time) (*clients.Token, error)
 	if isNull(env.StatusCode) {
 		return nil, resp.Malformed(Name, errors.New("the response has no status_code"))
 	}
-	code, ok := intValue(env.StatusCode)
+	code, ok := IntValue(env.StatusCode)
 	if !ok {
 		return nil, resp.Malformed(Name, errors.New("the response's status_code is not a number"))
 	}
@@ -108,29 +108,46 @@ func Parse(resp *clients.Response, receivedAt time.Time) (*clients.Token, error)
 		// fields accept any JSON value: this cannot fail.
 		_ = json.Unmarshal(env.Data, &data)
 	}
-	token, tokenIsString := stringValue(data.Token)
 	if code != StatusSuccess {
-		message := ""
-		// A failure body that carries a token is not quoted at all: its
-		// message could hold the token.
-		if !clients.BodyCarriesToken(resp.Body) {
-			if s, ok := stringValue(env.StatusDescription); ok {
-				message = clients.CleanText(s, maxMessage)
-			}
-		}
-		return nil, resp.Rejected(Name, strconv.FormatInt(code, 10), message)
+		return nil, Refused(resp, Name, code, env.StatusDescription)
 	}
-	switch {
-	case isNull(data.Token):
-		return nil, resp.NoToken(Name)
-	case !tokenIsString:
-		return nil, resp.Malformed(Name, errors.New("the response's data.token is not a string"))
-	case strings.TrimSpace(token) == "":
-		return nil, resp.NoToken(Name)
-	case strings.IndexFunc(token, unicode.IsControl) >= 0:
-		return nil, resp.Malformed(Name, errors.New("the response's data.token holds control characters, which a bearer token cannot"))
+	token, err := ReadToken(resp, Name, data.Token)
+	if err != nil {
+		return nil, err
 	}
 	return normalise(token, data, receivedAt.UTC()), nil
+}
+
+// ReadToken reads data.token of a successful answer from gateway: a
+// KindNoToken error when it is absent or blank, KindMalformed when it is
+// not a string a bearer token can be.
+func ReadToken(resp *clients.Response, gateway string, raw json.RawMessage) (string, error) {
+	token, isString := StringValue(raw)
+	switch {
+	case isNull(raw):
+		return "", resp.NoToken(gateway)
+	case !isString:
+		return "", resp.Malformed(gateway, errors.New("the response's data.token is not a string"))
+	case strings.TrimSpace(token) == "":
+		return "", resp.NoToken(gateway)
+	case strings.IndexFunc(token, unicode.IsControl) >= 0:
+		return "", resp.Malformed(gateway, errors.New("the response's data.token holds control characters, which a bearer token cannot"))
+	}
+	return token, nil
+}
+
+// Refused is the error for the platform's failure envelope, a status_code
+// other than 100 with its status_description, from gateway. A failure body
+// that carries a token is not quoted at all: its message could hold the
+// token.
+func Refused(resp *clients.Response, gateway string, code int64, description json.RawMessage) *clients.Error {
+	message := ""
+	if !clients.BodyCarriesToken(resp.Body) {
+		if s, ok := StringValue(description); ok {
+			message = clients.CleanText(s, maxMessage)
+		}
+	}
+	return resp.Rejected(gateway, strconv.FormatInt(code, 10), message)
 }
 
 // normalise builds the token from a successful answer's data.
@@ -154,7 +171,7 @@ func normalise(token string, data payload, receivedAt time.Time) *clients.Token 
 	}
 	tok.ExpiresAt = fallback
 	if !isNull(data.ExpiresAt) {
-		s, isString := stringValue(data.ExpiresAt)
+		s, isString := StringValue(data.ExpiresAt)
 		var at time.Time
 		var err error
 		if isString {
@@ -166,28 +183,35 @@ func normalise(token string, data payload, receivedAt time.Time) *clients.Token 
 			tok.Warnings = append(tok.Warnings, fmt.Sprintf(
 				"Sipay's expires_at %s could not be read as Turkey time in the form YYYY-MM-DD hh:mm:ss, "+
 					"so the expiry was taken from %s instead: %s.",
-				describe(data.ExpiresAt, token), fallbackName, fallback.Format(time.RFC3339)))
+				Describe(data.ExpiresAt, token), fallbackName, fallback.Format(time.RFC3339)))
 		}
 	}
 
 	var warning string
-	tok.Capabilities, warning = capabilities(data.Is3D, token)
+	tok.Capabilities, warning = Is3DCapabilities("Sipay", data.Is3D, BrandedIs3D, token)
 	if warning != "" {
 		tok.Warnings = append(tok.Warnings, warning)
 	}
 	return tok
 }
 
-// capabilities maps is_3d to the flags of SPEC.md's table. Anything else
-// leaves every flag null and explains why in the warning.
-func capabilities(raw json.RawMessage, token string) (clients.Capabilities, string) {
+// BrandedIs3D is Sipay's is_3d for its branded payment page.
+const BrandedIs3D = 4
+
+// Is3DCapabilities maps is_3d, a merchant's payment integration mode on the
+// ccpayment platform, to capability flags: 0, 1 and 2 are the white-label
+// modes every gateway on the platform shares, and branded is the gateway's
+// own code for its branded payment page (Sipay's 4, Vepara's 3). Anything
+// else leaves every flag null, with a warning in the words of the gateway
+// called title. token is kept out of the warning.
+func Is3DCapabilities(title string, raw json.RawMessage, branded int64, token string) (clients.Capabilities, string) {
 	t, f := clients.Bool(true), clients.Bool(false)
 	const unknown = "so supports_2d, supports_3d, supports_white_label, supports_branded and requires_3d_choice " +
 		"are null (unknown). The token is still usable."
 	if len(raw) == 0 {
-		return clients.Capabilities{}, "Sipay's answer has no is_3d (the merchant's payment integration mode), " + unknown
+		return clients.Capabilities{}, title + "'s answer has no is_3d (the merchant's payment integration mode), " + unknown
 	}
-	mode, ok := intValue(raw)
+	mode, ok := IntValue(raw)
 	if ok {
 		switch mode {
 		case 0: // white-label 2D only
@@ -196,19 +220,19 @@ func capabilities(raw json.RawMessage, token string) (clients.Capabilities, stri
 			return clients.Capabilities{Supports2D: t, Supports3D: t, SupportsWhiteLabel: t, SupportsBranded: f, Requires3DChoice: t}, ""
 		case 2: // white-label 3D only
 			return clients.Capabilities{Supports2D: f, Supports3D: t, SupportsWhiteLabel: t, SupportsBranded: f, Requires3DChoice: f}, ""
-		case 4: // Sipay's branded payment page
+		case branded: // the gateway's branded payment page
 			return clients.Capabilities{SupportsWhiteLabel: f, SupportsBranded: t, Requires3DChoice: f}, ""
 		}
 	}
 	return clients.Capabilities{}, fmt.Sprintf(
-		"Sipay answered is_3d %s, a payment integration mode this provider does not know (it knows 0, 1, 2 and 4), %s",
-		describe(raw, token), unknown)
+		"%s answered is_3d %s, a payment integration mode this provider does not know (it knows 0, 1, 2 and %d), %s",
+		title, Describe(raw, token), branded, unknown)
 }
 
-// intValue reads an integer sent as a JSON number or as a string holding
+// IntValue reads an integer sent as a JSON number or as a string holding
 // one, as PHP back ends do. Integral floats such as 100.0 count.
-func intValue(raw json.RawMessage) (int64, bool) {
-	s, isString := stringValue(raw)
+func IntValue(raw json.RawMessage) (int64, bool) {
+	s, isString := StringValue(raw)
 	if isString {
 		s = strings.TrimSpace(s)
 	} else {
@@ -224,8 +248,8 @@ func intValue(raw json.RawMessage) (int64, bool) {
 	return int64(f), true
 }
 
-// stringValue reports whether raw is a JSON string, and its value.
-func stringValue(raw json.RawMessage) (string, bool) {
+// StringValue reports whether raw is a JSON string, and its value.
+func StringValue(raw json.RawMessage) (string, bool) {
 	if len(raw) == 0 || raw[0] != '"' {
 		return "", false
 	}
@@ -247,13 +271,13 @@ func isObject(raw json.RawMessage) bool {
 // maxQuoted bounds the response values quoted in warnings and messages.
 const maxQuoted = 40
 
-// describe names a response value for a warning: a string or a number
+// Describe names a response value for a warning: a string or a number
 // quoted when short and free of the token, anything else by its kind and
 // size, so a warning never carries the token or a wall of text. Objects and
 // arrays are never quoted: their escapes, or a token split across their
 // members, would slip past a search for the token.
-func describe(raw json.RawMessage, token string) string {
-	if s, ok := stringValue(raw); ok {
+func Describe(raw json.RawMessage, token string) string {
+	if s, ok := StringValue(raw); ok {
 		if utf8.RuneCountInString(s) <= maxQuoted && (token == "" || !strings.Contains(s, token)) {
 			return strconv.Quote(s)
 		}

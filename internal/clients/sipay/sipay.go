@@ -45,23 +45,29 @@ func Spec() *clients.Spec {
 		Title:         "Sipay",
 		ProductionURL: ProductionURL,
 		SandboxURL:    SandboxURL,
-		Settings: []clients.Field{
-			{
-				Name: SettingAppID,
-				Description: "The merchant's application ID (`app_id`) from the Sipay merchant panel. " +
-					"Falls back to the `" + clients.EnvVar(Name, SettingAppID) + "` environment variable. " +
-					"Needed only when a `paytoken_token` for `sipay` is opened or read.",
-			},
-			{
-				Name: SettingAppSecret,
-				Description: "The merchant's application secret (`app_secret`) from the Sipay merchant panel. " +
-					"Falls back to the `" + clients.EnvVar(Name, SettingAppSecret) + "` environment variable. " +
-					"Needed only when a `paytoken_token` for `sipay` is opened or read. " +
-					"It is sent only in the token request's body and never appears in logs, state or diagnostics.",
-				Sensitive: true,
-			},
+		Settings:      Settings(Name, "Sipay"),
+		New:           New,
+	}
+}
+
+// Settings returns the provider settings of a gateway on Sipay's ccpayment
+// platform, Sipay itself or Vepara: the merchant's app_id and app_secret
+// from the panel of the gateway called title.
+func Settings(name, title string) []clients.Field {
+	needed := "Needed only when a `paytoken_token` for `" + name + "` is opened or read."
+	return []clients.Field{
+		{
+			Name: SettingAppID,
+			Description: "The merchant's application ID (`app_id`) from the " + title + " merchant panel. " +
+				"Falls back to the `" + clients.EnvVar(name, SettingAppID) + "` environment variable. " + needed,
 		},
-		New: New,
+		{
+			Name: SettingAppSecret,
+			Description: "The merchant's application secret (`app_secret`) from the " + title + " merchant panel. " +
+				"Falls back to the `" + clients.EnvVar(name, SettingAppSecret) + "` environment variable. " + needed + " " +
+				"It is sent only in the token request's body and never appears in logs, state or diagnostics.",
+			Sensitive: true,
+		},
 	}
 }
 
@@ -70,34 +76,53 @@ func Spec() *clients.Spec {
 // *clients.MissingSettingError naming the first missing credential, before
 // any request is made. A nil cfg.HTTP gets the HTTP layer's defaults.
 func New(cfg clients.Config) (clients.Gateway, error) {
-	base, err := cfg.Resolve(Spec(), SettingAppID, SettingAppSecret)
+	return NewClient(cfg, Spec(), Parse, Classify)
+}
+
+// NewClient returns a client of the ccpayment platform's token call, POST
+// {base_url}/api/token with the app_id and app_secret of cfg, for the
+// gateway spec describes, whose answers parse reads and classify judges
+// for retries. Gateways that run on Sipay's platform, such as Vepara, share
+// the call and differ in their answers. It fails as New does.
+func NewClient(cfg clients.Config, spec *clients.Spec, parse ParseFunc, classify func(int, []byte) clients.Verdict) (clients.Gateway, error) {
+	base, err := cfg.Resolve(spec, SettingAppID, SettingAppSecret)
 	if err != nil {
 		return nil, err
 	}
 	h := cfg.HTTPLayer()
 	return &client{
+		gateway:   spec.Name,
 		url:       base + TokenPath,
 		appID:     cfg.Settings.Get(SettingAppID),
 		appSecret: cfg.Settings.Get(SettingAppSecret),
 		http:      h,
 		now:       cfg.Clock(),
+		parse:     parse,
+		classify:  classify,
 	}, nil
 }
+
+// ParseFunc reads a gateway's answer to a token call; receivedAt stands in
+// for the issue time when the answer does not say.
+type ParseFunc func(resp *clients.Response, receivedAt time.Time) (*clients.Token, error)
 
 // client holds one merchant's credentials. It is immutable, so it is safe
 // for concurrent use.
 type client struct {
+	gateway   string
 	url       string
 	appID     string
 	appSecret string
 	http      *clients.HTTP
 	now       func() time.Time
+	parse     ParseFunc
+	classify  func(int, []byte) clients.Verdict
 }
 
 var _ clients.Gateway = (*client)(nil)
 
 // String keeps the secret out of anything that formats the client.
-func (c *client) String() string { return "sipay.client{url:" + c.url + "}" }
+func (c *client) String() string { return c.gateway + ".client{url:" + c.url + "}" }
 
 // GoString keeps the secret out of %#v.
 func (c *client) GoString() string { return c.String() }
@@ -107,16 +132,16 @@ type tokenRequest struct {
 	AppSecret string `json:"app_secret"`
 }
 
-// Token asks Sipay for a fresh token. Sipay takes no token arguments, so
-// args is ignored.
+// Token asks the gateway for a fresh token. The platform takes no token
+// arguments, so args is ignored.
 func (c *client) Token(ctx context.Context, _ clients.Values) (*clients.Token, error) {
 	body, err := json.Marshal(tokenRequest{AppID: c.appID, AppSecret: c.appSecret})
 	if err != nil {
 		// Marshalling two strings cannot fail; the error names no value.
-		return nil, &clients.Error{Gateway: Name, Kind: clients.KindTransport, Err: errors.New("the request body could not be built")}
+		return nil, &clients.Error{Gateway: c.gateway, Kind: clients.KindTransport, Err: errors.New("the request body could not be built")}
 	}
 	resp, err := c.http.Do(ctx, &clients.Request{
-		Gateway: Name,
+		Gateway: c.gateway,
 		Method:  http.MethodPost,
 		URL:     c.url,
 		Header: http.Header{
@@ -124,14 +149,14 @@ func (c *client) Token(ctx context.Context, _ clients.Values) (*clients.Token, e
 			"Accept":       {"application/json"},
 		},
 		Body:     body,
-		Classify: Classify,
+		Classify: c.classify,
 	})
 	if err != nil {
 		return nil, err
 	}
-	tok, err := Parse(resp, c.now())
+	tok, err := c.parse(resp, c.now())
 	if err != nil {
-		// Should Sipay ever echo the secret it was sent, it does not reach
+		// Should the gateway ever echo the secret it was sent, it does not reach
 		// the user.
 		return nil, clients.RedactError(err, c.appSecret)
 	}

@@ -19,6 +19,10 @@
 // value, an opaque token, no token, no or a custom expires_at) so client
 // tests can drive every case through real HTTP.
 //
+// Other gateways on Sipay's ccpayment platform, such as Vepara, answer the
+// same call in their own words: NewPlatform builds their emulators from
+// this one with their Dialect.
+//
 // Users point the provider at it with base_url
 // "http://127.0.0.1:PORT/ccpayment" (see BaseURL).
 package sipaysim
@@ -83,8 +87,8 @@ type Merchant struct {
 	OmitToken bool
 	// OmitExpiresAt leaves expires_at out of the answer.
 	OmitExpiresAt bool
-	// ExpiresAt, when not empty, is sent as expires_at verbatim instead of
-	// the real expiry.
+	// ExpiresAt, when not empty, is sent as expires_at (or the dialect's
+	// spelling of it) verbatim instead of the real expiry.
 	ExpiresAt string
 }
 
@@ -137,9 +141,10 @@ func WithMerchant(m Merchant) Option {
 	}
 }
 
-// Server is the Sipay emulator. It is safe for concurrent use; build it
-// with New.
+// Server is the Sipay emulator, or another platform gateway's. It is safe
+// for concurrent use; build it with New or NewPlatform.
 type Server struct {
+	dialect   Dialect
 	faults    simkit.Injector
 	ledger    simkit.Ledger
 	now       func() time.Time
@@ -153,8 +158,29 @@ var _ simkit.Emulator = (*Server)(nil)
 // New returns an emulator that knows the Fixtures and any merchants the
 // options add.
 func New(opts ...Option) *Server {
-	s := &Server{now: time.Now, byID: map[string]int{}}
-	for _, m := range Fixtures() {
+	return NewPlatform(sipay{}, Fixtures(), opts...)
+}
+
+// Dialect is how a gateway on Sipay's platform words its answers to the
+// token call; the platform's emulator does the rest (merchants, tokens,
+// expiry, faults). Each method returns an HTTP status and a body to send
+// as JSON.
+type Dialect interface {
+	// Refuse checks a request's fields (nil when Laravel sees none) before
+	// the credentials are looked at, and reports whether it refuses them.
+	Refuse(fields map[string]json.RawMessage) (status int, body any, refused bool)
+	// Deny answers credentials the gateway does not know.
+	Deny() (status int, body any)
+	// Success is a successful answer; token and expiresAt are nil when the
+	// merchant leaves them out.
+	Success(token *string, is3D json.RawMessage, expiresAt *string) (status int, body any)
+}
+
+// NewPlatform returns an emulator of a gateway on Sipay's platform that
+// answers in dialect and knows fixtures and any merchants the options add.
+func NewPlatform(dialect Dialect, fixtures []Merchant, opts ...Option) *Server {
+	s := &Server{dialect: dialect, now: time.Now, byID: map[string]int{}}
+	for _, m := range fixtures {
 		WithMerchant(m)(s)
 	}
 	for _, o := range opts {
@@ -254,49 +280,73 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"message": "Request body too large."})
 		return
 	}
-	appID, appSecret := fields["app_id"], fields["app_secret"]
-	switch {
-	case appID == "":
-		writeJSON(w, http.StatusOK, failure{StatusCode: StatusValidation, StatusDescription: descAppIDRequired, Data: &jsonNull})
-		return
-	case appSecret == "":
-		writeJSON(w, http.StatusOK, failure{StatusCode: StatusValidation, StatusDescription: descAppSecretRequired, Data: &jsonNull})
+	if status, body, refused := s.dialect.Refuse(fields); refused {
+		writeJSON(w, status, body)
 		return
 	}
+	appID, appSecret := fieldText(fields["app_id"]), fieldText(fields["app_secret"])
 	i, known := s.byID[appID]
 	if !known || subtle.ConstantTimeCompare([]byte(appSecret), []byte(s.merchants[i].AppSecret)) != 1 {
-		writeJSON(w, http.StatusOK, failure{StatusCode: StatusInvalidCredentials, StatusDescription: descInvalidCredentials})
+		status, body := s.dialect.Deny()
+		writeJSON(w, status, body)
 		return
 	}
 	s.issue(w, s.merchants[i])
 }
 
-// readFields reads app_id and app_secret as Laravel would: from a JSON
-// body sent as application/json, and as absent otherwise. A value that is
-// not a string is kept as its JSON text, so it never matches a credential.
-func readFields(w http.ResponseWriter, r *http.Request) (fields map[string]string, tooLarge bool) {
+// sipay is Sipay's own dialect: HTTP 200 for every outcome, told apart by
+// status_code.
+type sipay struct{}
+
+// Refuse answers an app_id or app_secret that is missing, null or empty
+// with status_code 1, Sipay's validation failure.
+func (sipay) Refuse(fields map[string]json.RawMessage) (int, any, bool) {
+	switch {
+	case fieldText(fields["app_id"]) == "":
+		return http.StatusOK, failure{StatusCode: StatusValidation, StatusDescription: descAppIDRequired, Data: &jsonNull}, true
+	case fieldText(fields["app_secret"]) == "":
+		return http.StatusOK, failure{StatusCode: StatusValidation, StatusDescription: descAppSecretRequired, Data: &jsonNull}, true
+	}
+	return 0, nil, false
+}
+
+// Deny answers status_code 30, as Sipay's PHP SDK knows it.
+func (sipay) Deny() (int, any) {
+	return http.StatusOK, failure{StatusCode: StatusInvalidCredentials, StatusDescription: descInvalidCredentials}
+}
+
+// Success answers status_code 100 with expires_at.
+func (sipay) Success(token *string, is3D json.RawMessage, expiresAt *string) (int, any) {
+	return http.StatusOK, success{StatusCode: StatusSuccess, StatusDescription: descSuccess,
+		Data: successData{Token: token, Is3D: is3D, ExpiresAt: expiresAt}}
+}
+
+// readFields reads a request's fields as Laravel would: from a JSON object
+// sent as application/json, and none otherwise.
+func readFields(w http.ResponseWriter, r *http.Request) (fields map[string]json.RawMessage, tooLarge bool) {
 	data, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBytes))
 	var maxErr *http.MaxBytesError
 	if errors.As(readErr, &maxErr) {
 		return nil, true
 	}
-	fields = map[string]string{}
 	mt, _, ctErr := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	var raw map[string]json.RawMessage
-	if readErr != nil || ctErr != nil || mt != "application/json" || json.Unmarshal(data, &raw) != nil {
-		return fields, false
-	}
-	for k, v := range raw {
-		var s string
-		switch {
-		case string(v) == "null":
-		case json.Unmarshal(v, &s) == nil:
-			fields[k] = s
-		default:
-			fields[k] = string(v)
-		}
+	if readErr != nil || ctErr != nil || mt != "application/json" || json.Unmarshal(data, &fields) != nil {
+		return nil, false
 	}
 	return fields, false
+}
+
+// fieldText is a field's string, "" when it is absent or null, and its
+// JSON text when it is not a string, so it never matches a credential.
+func fieldText(raw json.RawMessage) string {
+	var s string
+	switch {
+	case raw == nil || string(raw) == "null":
+		return ""
+	case json.Unmarshal(raw, &s) == nil:
+		return s
+	}
+	return string(raw)
 }
 
 // issue answers a merchant's successful call and records the token.
@@ -314,18 +364,19 @@ func (s *Server) issue(w http.ResponseWriter, m Merchant) {
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": "Server Error"})
 		return
 	}
-	data := successData{Is3D: m.Is3D}
+	var sent, expiresAt *string
 	if !m.OmitToken {
-		data.Token = &token
+		sent = &token
 	}
 	if !m.OmitExpiresAt {
 		at := exp.In(turkey).Format(TimeLayout)
 		if m.ExpiresAt != "" {
 			at = m.ExpiresAt
 		}
-		data.ExpiresAt = &at
+		expiresAt = &at
 	}
-	body, err := json.Marshal(success{StatusCode: StatusSuccess, StatusDescription: descSuccess, Data: data})
+	status, answer := s.dialect.Success(sent, m.Is3D, expiresAt)
+	body, err := json.Marshal(answer)
 	if err != nil {
 		// Only a merchant whose Is3D is not valid JSON gets here.
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": "Server Error"})
@@ -334,7 +385,7 @@ func (s *Server) issue(w http.ResponseWriter, m Merchant) {
 	if !m.OmitToken {
 		s.ledger.Add(token)
 	}
-	writeBody(w, http.StatusOK, body)
+	writeBody(w, status, body)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
