@@ -51,6 +51,7 @@ func Spec() *clients.Spec {
 				Description: "The merchant's application ID (`app_id`) from the Sipay merchant panel. " +
 					"Falls back to the `" + clients.EnvVar(Name, SettingAppID) + "` environment variable. " +
 					"Needed only when a `paytoken_token` for `sipay` is opened or read.",
+				PerToken: true,
 			},
 			{
 				Name: SettingAppSecret,
@@ -59,6 +60,7 @@ func Spec() *clients.Spec {
 					"Needed only when a `paytoken_token` for `sipay` is opened or read. " +
 					"It is sent only in the token request's body and never appears in logs, state or diagnostics.",
 				Sensitive: true,
+				PerToken:  true,
 			},
 		},
 		New: New,
