@@ -16,7 +16,7 @@
 #   BENCH_N            token counts (default 1,10,100)
 #   BENCH_LATENCY      injected gateway latencies (default 0,200ms)
 #   BENCH_PARALLELISM  Terraform's -parallelism (default 10)
-#   BENCH_SCENARIOS    whole-run scenarios (default: all four)
+#   BENCH_SCENARIOS    whole-run scenarios (default: all five)
 #   BENCH_SKIP_GO=1    skip the Go benchmarks; BENCH_SKIP_RUN=1 skips the whole run
 #   BENCH_OUT          also write the report to this file
 #   TF_ACC_TERRAFORM_PATH  the Terraform binary (default: terraform on PATH)
@@ -35,7 +35,7 @@ reps=${BENCH_REPS:-3}
 ns=${BENCH_N:-1,10,100}
 latencies=${BENCH_LATENCY:-0,200ms}
 parallelism=${BENCH_PARALLELISM:-10}
-scenarios=${BENCH_SCENARIOS:-identical,distinct-args,distinct-creds,baseline-creds}
+scenarios=${BENCH_SCENARIOS:-identical,distinct-args,distinct-creds,token-creds,baseline-creds}
 
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 note() { printf '==> %s\n' "$*" >&2; }

@@ -25,6 +25,9 @@
 //     provider configuration (N distinct keys in 1 provider process);
 //   - distinct-creds: N Sipay merchants through N provider aliases, one
 //     token each (N distinct credentials, N provider processes);
+//   - token-creds: N Sipay merchants in one provider configuration, each
+//     token carrying its merchant's credentials through for_each (N
+//     distinct credentials in 1 provider process);
 //   - baseline-creds (run only when named, with -baseline-provider): the
 //     shape of distinct-creds with terraform-plugin-testing's echo
 //     provider (internal/benchrun/echo), which does next to nothing, to

@@ -90,6 +90,24 @@ var scenarios = []*scenario{
 		},
 	},
 	{
+		name:      "token-creds",
+		what:      "N Sipay merchants in one provider configuration, each token carrying its merchant's credentials (for_each)",
+		distinct:  same,
+		processes: one,
+		write: func(w io.Writer, n int, e *emulators) {
+			writeHeader(w)
+			fmt.Fprintf(w, "provider \"paytoken\" {\n  sipay = {\n    base_url = %q\n  }\n}\n\n", e.sipayURL)
+			fmt.Fprint(w, "locals {\n  merchants = {\n")
+			for i := range n {
+				m := e.merchants[i]
+				fmt.Fprintf(w, "    m%04d = { app_id = %q, app_secret = %q }\n", i, m.AppID, m.AppSecret)
+			}
+			fmt.Fprint(w, "  }\n}\n\n")
+			fmt.Fprint(w, "ephemeral \"paytoken_token\" \"merchant\" {\n  for_each = local.merchants\n  gateway  = \"sipay\"\n"+
+				"  sipay = {\n    app_id     = each.value.app_id\n    app_secret = each.value.app_secret\n  }\n}\n")
+		},
+	},
+	{
 		name:        "baseline-creds",
 		what:        "N configurations of terraform-plugin-testing's echo provider, one resource each: the same shape as distinct-creds with a provider that does next to nothing (run only with -baseline-provider)",
 		provider:    "echo",
@@ -147,7 +165,7 @@ type emulators struct {
 	sipayURL  string
 	iyzicoURL string
 	// merchants are the Sipay merchants of the benchmark, one per
-	// provider alias of distinct-creds.
+	// provider alias of distinct-creds and per token of token-creds.
 	merchants []sipaysim.Merchant
 	servers   []*http.Server
 	// meter watches every request to any emulator.

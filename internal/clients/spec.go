@@ -25,7 +25,8 @@ type Spec struct {
 	// SandboxHintDoc explains SandboxHint to users, for documentation.
 	SandboxHintDoc string
 	// Settings are the provider-level settings of the gateway, other than
-	// the common base_url and sandbox.
+	// the common base_url and sandbox. Those marked PerToken are the
+	// merchant's credentials, which a token may also carry.
 	Settings []Field
 	// Args are the token-level arguments, set in the token's nested block
 	// named after the gateway.
@@ -52,6 +53,22 @@ type Field struct {
 	Default string
 	// Fallback names the provider setting an argument falls back to.
 	Fallback string
+	// PerToken marks a provider setting that a token's own block for the
+	// gateway may also carry, winning over the provider's value and its
+	// environment variable. It is for the merchant's credentials, so one
+	// configuration can serve many merchants; hosts stay provider-wide.
+	PerToken bool
+}
+
+// TokenSettings returns the settings marked PerToken, in order.
+func (s *Spec) TokenSettings() []Field {
+	var out []Field
+	for _, f := range s.Settings {
+		if f.PerToken {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // EnvVar returns the environment variable for a setting of gateway.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -18,7 +19,7 @@ import (
 // errorDiagnostics turns a failed token request into a diagnostic whose
 // summary names the gateway and whose detail says what happened and what to
 // change. Every secret is redacted from it as a last fence.
-func errorDiagnostics(spec *clients.Spec, g *gatewaySettings, h *clients.HTTP, r tokenRequest, err error, secrets []string) diag.Diagnostics {
+func errorDiagnostics(spec *clients.Spec, m merchant, h *clients.HTTP, r tokenRequest, err error, secrets []string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	add := func(p *path.Path, summary, detail string) {
 		detail = redact(detail, secrets)
@@ -50,7 +51,7 @@ func errorDiagnostics(spec *clients.Spec, g *gatewaySettings, h *clients.HTTP, r
 		add(nil, spec.Title+" Token Request Cancelled",
 			fmt.Sprintf("The %s token request was cancelled (for example by an interrupt) before the gateway answered. Nothing was changed.", spec.Title))
 	case errors.As(err, &gwErr):
-		add(nil, spec.Title+" Token Request Failed", requestFailedDetail(spec, g, h, gwErr))
+		add(nil, spec.Title+" Token Request Failed", requestFailedDetail(spec, m, h, r, gwErr))
 	default:
 		add(nil, spec.Title+" Token Request Failed",
 			fmt.Sprintf("The %s token request failed: %s", spec.Title, clients.EndSentence(err.Error())))
@@ -58,42 +59,57 @@ func errorDiagnostics(spec *clients.Spec, g *gatewaySettings, h *clients.HTTP, r
 	return diags
 }
 
-// missingDetail says where a missing setting or argument can be set.
+// missingDetail says where a missing setting or argument can be set: on
+// the token when it may carry it, in the provider's block when it is a
+// setting or has one to fall back to, and in the environment.
 func missingDetail(spec *clients.Spec, r tokenRequest, m *clients.MissingSettingError) (*path.Path, string) {
-	if !m.Arg {
-		return nil, fmt.Sprintf("A token from %s needs the provider setting %s.%s, which is not set. "+
-			"Set %s in the provider's %s block, or set the environment variable %s.",
-			spec.Title, spec.Name, m.Name, m.Name, spec.Name, clients.EnvVar(spec.Name, m.Name))
-	}
-	var field clients.Field
-	for _, f := range spec.Args {
-		if f.Name == m.Name {
-			field = f
+	field, setting := clients.Field{Name: m.Name}, m.Name
+	onToken := false
+	if m.Arg {
+		for _, f := range spec.Args {
+			if f.Name == m.Name {
+				field = f
+			}
 		}
+		onToken, setting = argInSchema(field, r.dataSource), field.Fallback
+	} else {
+		onToken = slices.ContainsFunc(tokenCredentials(spec, r.dataSource), func(f clients.Field) bool { return f.Name == m.Name })
 	}
 	var where []string
 	var p *path.Path
-	if argInSchema(field, r.dataSource) {
+	if onToken {
 		where = append(where, fmt.Sprintf("set %s.%s on this paytoken_token", spec.Name, m.Name))
 		pp := path.Root(spec.Name).AtName(m.Name)
 		p = &pp
 	}
-	if field.Fallback != "" {
+	if setting != "" {
 		where = append(where,
-			fmt.Sprintf("set %s in the provider's %s block", field.Fallback, spec.Name),
-			fmt.Sprintf("set the environment variable %s", clients.EnvVar(spec.Name, field.Fallback)))
+			fmt.Sprintf("set %s in the provider's %s block", setting, spec.Name),
+			fmt.Sprintf("set the environment variable %s", clients.EnvVar(spec.Name, setting)))
 	}
-	detail := fmt.Sprintf("A token from %s needs %s, which is not set. To fix it, %s.", spec.Title, m.Name, joinOr(where))
-	if !argInSchema(field, r.dataSource) {
+	needs := m.Name
+	if !m.Arg {
+		needs = "the provider setting " + spec.Name + "." + m.Name
+		if onToken {
+			needs = spec.Name + "." + m.Name
+		}
+	}
+	detail := fmt.Sprintf("A token from %s needs %s, which is not set. To fix it, %s.", spec.Title, needs, joinOr(where))
+	switch {
+	case onToken || !r.dataSource:
+	case m.Arg:
 		detail += fmt.Sprintf(" The data source takes no %s argument, because data source arguments are written to state.", m.Name)
+	default:
+		detail += " The data source takes no credentials, because data source arguments are written to state: it reads with the provider's. " +
+			"To read for several merchants, use one provider alias per merchant."
 	}
 	return p, detail
 }
 
 // requestFailedDetail explains a failed call: what the gateway said or what
 // went wrong, and what to change.
-func requestFailedDetail(spec *clients.Spec, g *gatewaySettings, h *clients.HTTP, e *clients.Error) string {
-	base, _ := clients.Config{Settings: g.values, Sandbox: g.sandbox, BaseURL: g.baseURL}.BaseURLFor(spec)
+func requestFailedDetail(spec *clients.Spec, m merchant, h *clients.HTTP, r tokenRequest, e *clients.Error) string {
+	base, _ := m.cfg.BaseURLFor(spec)
 	opts := h.Options()
 	var b strings.Builder
 	attempts := ""
@@ -120,9 +136,9 @@ func requestFailedDetail(spec *clients.Spec, g *gatewaySettings, h *clients.HTTP
 		default:
 			fmt.Fprintf(&b, "Check the %s credentials (%s) and that they belong to the host in use (%s): sandbox credentials work only with the sandbox. "+
 				"To use the other host, set %s.sandbox (or %s), or %s.base_url (or %s).",
-				spec.Title, settingList(spec), base,
+				spec.Title, settingList(spec, m), base,
 				spec.Name, clients.EnvVar(spec.Name, "sandbox"), spec.Name, clients.EnvVar(spec.Name, "base_url"))
-			b.WriteString(overridingArgs(spec))
+			b.WriteString(overridingArgs(spec, r.dataSource))
 		}
 	case clients.KindHTTPStatus:
 		fmt.Fprintf(&b, "%s answered %s%s with a body that is not one of its error responses. ", spec.Title, status, attempts)
@@ -176,13 +192,16 @@ func baseURLRef(spec *clients.Spec, base string) string {
 	return fmt.Sprintf("the base URL (now %s; set with %s.base_url or %s)", base, spec.Name, clients.EnvVar(spec.Name, "base_url"))
 }
 
-// overridingArgs says which token arguments stand in for provider
-// settings, such as iyzico.session_token, as a sentence to append, or ""
-// when there are none.
-func overridingArgs(spec *clients.Spec) string {
+// overridingArgs says which of the token's own arguments stand in for
+// provider settings, such as iyzico.session_token or a merchant's
+// credentials, as a sentence to append, or "" when there are none.
+func overridingArgs(spec *clients.Spec, dataSource bool) string {
 	var names []string
+	for _, f := range tokenCredentials(spec, dataSource) {
+		names = append(names, spec.Name+"."+f.Name)
+	}
 	for _, f := range spec.Args {
-		if f.Fallback != "" {
+		if f.Fallback != "" && argInSchema(f, dataSource) {
 			names = append(names, spec.Name+"."+f.Name)
 		}
 	}
@@ -208,10 +227,16 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// settingList names the gateway's settings and their environment variables.
-func settingList(spec *clients.Spec) string {
+// settingList names where each of the gateway's settings came from: the
+// token's own credential, or the provider's setting and its environment
+// variable.
+func settingList(spec *clients.Spec, m merchant) string {
 	var parts []string
 	for _, f := range spec.Settings {
+		if m.own.Get(f.Name) != "" {
+			parts = append(parts, fmt.Sprintf("%s.%s on this paytoken_token", spec.Name, f.Name))
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("%s.%s or %s", spec.Name, f.Name, clients.EnvVar(spec.Name, f.Name)))
 	}
 	return strings.Join(parts, "; ")
@@ -232,7 +257,7 @@ func title(name string) string {
 	words := strings.Split(name, "_")
 	for i, w := range words {
 		switch w {
-		case "id", "url":
+		case "api", "id", "url":
 			words[i] = strings.ToUpper(w)
 		default:
 			if w != "" {

@@ -15,6 +15,7 @@ import (
 func TestRequestFailedDetail_sentences(t *testing.T) {
 	spec, _ := gateways.Lookup("iyzico")
 	g := &gatewaySettings{spec: spec, values: clients.Values{}}
+	m := resolveMerchant(g, tokenRequest{gateway: "iyzico"})
 	h := clients.NewHTTP(clients.HTTPOptions{})
 	for _, tc := range []struct {
 		message, want string
@@ -28,12 +29,12 @@ func TestRequestFailedDetail_sentences(t *testing.T) {
 	} {
 		e := &clients.Error{Gateway: "iyzico", Kind: clients.KindRejected, StatusCode: 400, Attempts: 1,
 			Code: "260016", Message: tc.message, Transient: tc.transient}
-		got := requestFailedDetail(spec, g, h, e)
+		got := requestFailedDetail(spec, m, h, tokenRequest{gateway: "iyzico"}, e)
 		if !strings.Contains(got, tc.want) || strings.Contains(got, "..") {
 			t.Errorf("message %q: detail %q; want it to contain %q and no \"..\"", tc.message, got, tc.want)
 		}
 	}
-	other := errorDiagnostics(spec, g, h, tokenRequest{}, errors.New("the cache failed."), nil)
+	other := errorDiagnostics(spec, m, h, tokenRequest{gateway: "iyzico"}, errors.New("the cache failed."), nil)
 	if d := other[0].Detail(); !strings.HasSuffix(d, "the cache failed.") || strings.Contains(d, "..") {
 		t.Errorf("detail %q; want the error's own sentence ending once", d)
 	}
@@ -44,7 +45,7 @@ func TestRequestFailedDetail_sentences(t *testing.T) {
 func TestRequestFailedDetail_tooLarge(t *testing.T) {
 	spec, _ := gateways.Lookup("sipay")
 	g := &gatewaySettings{spec: spec, values: clients.Values{}}
-	got := requestFailedDetail(spec, g, clients.NewHTTP(clients.HTTPOptions{}),
+	got := requestFailedDetail(spec, resolveMerchant(g, tokenRequest{gateway: "sipay"}), clients.NewHTTP(clients.HTTPOptions{}), tokenRequest{gateway: "sipay"},
 		&clients.Error{Gateway: "sipay", Kind: clients.KindTooLarge, StatusCode: 200, Attempts: 1})
 	if !strings.Contains(got, "with a body larger than 1 MiB, which is refused.") || strings.Contains(got, "1048576") {
 		t.Errorf("detail %q; want the limit as 1 MiB", got)

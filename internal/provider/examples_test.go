@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -27,6 +28,15 @@ const examplesDir = "../../examples"
 // while planning.
 var planTimeFree = map[string]bool{"open-at-apply": true}
 
+// exampleMerchants are the sandbox's Sipay merchants that examples serving
+// many merchants get through their merchants and app_secrets variables,
+// as a platform would give its own.
+var exampleMerchants = []string{"is_3d=0", "is_3d=1", "is_3d=2"}
+
+// callsPerPlan is how many gateway calls planning an example makes, where
+// the example promises a number: one per merchant.
+var callsPerPlan = map[string]int64{"many-merchants": int64(len(exampleMerchants))}
+
 // TestExamplesFormatted fails when an example is not `terraform fmt` clean,
 // which is what the Registry pages show and CI checks.
 func TestExamplesFormatted(t *testing.T) {
@@ -51,6 +61,21 @@ func TestExamples(t *testing.T) {
 	// The examples name the provider by its registry address,
 	// paytoken/paytoken, so the test provider must be served under it.
 	t.Setenv(resource.EnvTfAccProviderNamespace, "paytoken")
+	// Terraform ignores TF_VAR_ variables an example does not declare.
+	merchants, appSecrets := map[string]map[string]string{}, map[string]string{}
+	for i, label := range exampleMerchants {
+		c := credential(t, sb, "sipay", label)
+		name := fmt.Sprintf("merchant-%d", i)
+		merchants[name] = map[string]string{"app_id": c.Settings["app_id"], "token_url": "https://" + name + ".example.com/sipay-token"}
+		appSecrets[name] = c.Settings["app_secret"]
+	}
+	for name, v := range map[string]any{"merchants": merchants, "app_secrets": appSecrets} {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("TF_VAR_"+name, string(raw))
+	}
 
 	for _, dir := range dirs {
 		name, err := filepath.Rel(examplesDir, dir)
@@ -91,6 +116,9 @@ func TestExamples(t *testing.T) {
 				if got := r.requesting(); len(got) > 0 {
 					t.Errorf("planning %s called a gateway (requests per run: %v); its token must be opened at apply only", name, got)
 				}
+			}
+			if want, ok := callsPerPlan[name]; ok {
+				everyRunCalls(t, r, want, "one call per merchant")
 			}
 		})
 	}

@@ -262,7 +262,7 @@ func TestAccFaults_failures(t *testing.T) {
 				Body: `{"status":"failure","errorCode":"1000","errorMessage":"Geçersiz imza","locale":"tr","systemTime":1749027045713}`}),
 			config: sandboxed("  max_retries = 2\n") + tokenConfig("iyzico", ""),
 			want: `iyzico Token Request Failed.*iyzico refused the token request \(HTTP 500 Internal Server Error\) with error code 1000: Geçersiz imza\. ` +
-				`Check the iyzico credentials .* The token's own iyzico\.session_token and iyzico\.member_identifier arguments, when set, are used instead of the provider's\.`,
+				`Check the iyzico credentials .* The token's own iyzico\.api_key, iyzico\.secret_key, iyzico\.session_token and iyzico\.member_identifier arguments, when set, are used instead of the provider's\.`,
 		},
 		{
 			name: "iyzico system error at HTTP 503, retried", emu: iyzico, calls: 3,

@@ -286,3 +286,13 @@ func clearProviderEnv(t *testing.T) {
 		}
 	}
 }
+
+// secretVariables declares sensitive, ephemeral string variables: the way
+// the documentation has secrets reach a configuration.
+func secretVariables(names ...string) string {
+	var b strings.Builder
+	for _, n := range names {
+		fmt.Fprintf(&b, "variable %q {\n  type      = string\n  sensitive = true\n  ephemeral = true\n}\n\n", n)
+	}
+	return b.String()
+}

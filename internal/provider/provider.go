@@ -98,10 +98,15 @@ func (p *PaytokenProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 func gatewayBlockSchema(spec *clients.Spec) schema.SingleNestedAttribute {
 	attrs := map[string]schema.Attribute{}
 	for _, f := range spec.Settings {
+		d := f.Description
+		if f.PerToken {
+			d += fmt.Sprintf(" A `paytoken_token` ephemeral resource's own `%s.%s` wins over it, so that one configuration can serve many merchants.",
+				spec.Name, f.Name)
+		}
 		attrs[f.Name] = schema.StringAttribute{
 			Optional:            true,
 			Sensitive:           f.Sensitive,
-			MarkdownDescription: f.Description,
+			MarkdownDescription: d,
 		}
 	}
 	sandboxDoc := fmt.Sprintf("Use the %s sandbox (`%s`) instead of production (`%s`). `base_url` wins over it. Environment variable: `%s`.",

@@ -61,9 +61,11 @@ func tokenConfig(gateway, args string) string {
 }
 
 // TestAccProvider_missingCredentials asks each gateway for a token without
-// one of the settings it needs: the error names the attribute and the
-// environment variable, and no request reaches the gateway.
+// one of the settings it needs: the error names every place it can be set
+// (the token's block, on the ephemeral resource, the provider's block and
+// the environment variable), and no request reaches the gateway.
 func TestAccProvider_missingCredentials(t *testing.T) {
+	const dataSource = "data source"
 	sb := startSandbox(t)
 	clearProviderEnv(t)
 	iyz := credential(t, sb, "iyzico", "member-42")
@@ -84,15 +86,28 @@ func TestAccProvider_missingCredentials(t *testing.T) {
 		want          string
 	}{
 		{"sipay app_id", "sipay", simkit.Credential{}, "",
-			`Missing Sipay App ID.*A token from Sipay needs the provider setting sipay\.app_id, which is not set\..*PAYTOKEN_SIPAY_APP_ID`},
+			`Missing Sipay App ID.*A token from Sipay needs sipay\.app_id, which is not set\. To fix it, set sipay\.app_id on this paytoken_token, ` +
+				`set app_id in the provider's sipay block, or set the environment variable PAYTOKEN_SIPAY_APP_ID\.`},
 		{"sipay app_secret", "sipay", simkit.Credential{Settings: map[string]string{"app_id": "sandbox-sipay-is3d-1"}}, "",
 			`Missing Sipay App Secret.*sipay\.app_secret.*PAYTOKEN_SIPAY_APP_SECRET`},
 		{"tahsilat secret_key", "tahsilat", simkit.Credential{}, "", `tahsilat\.secret_key.*PAYTOKEN_TAHSILAT_SECRET_KEY`},
 		{"tahsilat public_key", "tahsilat", without(tah, "public_key"), "  tahsilat = { key = \"public\" }\n",
 			`tahsilat\.public_key.*PAYTOKEN_TAHSILAT_PUBLIC_KEY`},
 		{"tahsilat public_key, neither key set", "tahsilat", simkit.Credential{}, "  tahsilat = { key = \"public\" }\n",
-			`Missing Tahsilat Public Key.*A token from Tahsilat needs the provider setting tahsilat\.public_key.*PAYTOKEN_TAHSILAT_PUBLIC_KEY`},
-		{"iyzico api_key", "iyzico", without(iyz, "api_key"), "", `iyzico\.api_key.*PAYTOKEN_IYZICO_API_KEY`},
+			`Missing Tahsilat Public Key.*A token from Tahsilat needs tahsilat\.public_key, which is not set\. To fix it, set tahsilat\.public_key on this paytoken_token, ` +
+				`set public_key in the provider's tahsilat block, or set the environment variable PAYTOKEN_TAHSILAT_PUBLIC_KEY\.`},
+		{"iyzico api_key", "iyzico", without(iyz, "api_key"), "",
+			`Missing iyzico API Key.*set iyzico\.api_key on this paytoken_token, set api_key in the provider's iyzico block, or set the environment variable PAYTOKEN_IYZICO_API_KEY\.`},
+		{"iyzico secret_key", "iyzico", without(iyz, "secret_key"), "",
+			`Missing iyzico Secret Key.*set iyzico\.secret_key on this paytoken_token, set secret_key in the provider's iyzico block, or set the environment variable PAYTOKEN_IYZICO_SECRET_KEY\.`},
+		{"sipay app_secret on the data source", "sipay", simkit.Credential{Settings: map[string]string{"app_id": "sandbox-sipay-is3d-1"}}, dataSource,
+			`Missing Sipay App Secret.*A token from Sipay needs the provider setting sipay\.app_secret, which is not set\. To fix it, ` +
+				`set app_secret in the provider's sipay block, or set the environment variable PAYTOKEN_SIPAY_APP_SECRET\. ` +
+				`The data source takes no credentials, because data source arguments are written to state: it reads with the provider's\. ` +
+				`To read for several merchants, use one provider alias per merchant\.`},
+		{"iyzico session_token on the data source", "iyzico", without(iyz, "session_token"), dataSource,
+			`Missing iyzico Session Token.*A token from iyzico needs session_token, which is not set\. To fix it, set session_token in the provider's iyzico block, ` +
+				`or set the environment variable PAYTOKEN_IYZICO_SESSION_TOKEN\. The data source takes no session_token argument`},
 		{"iyzico member_identifier", "iyzico", without(iyz, "member_identifier"), "",
 			`iyzico\.member_identifier.*member_identifier.*PAYTOKEN_IYZICO_MEMBER_IDENTIFIER`},
 		{"iyzico session_token", "iyzico", without(iyz, "session_token"), "",
@@ -102,8 +117,12 @@ func TestAccProvider_missingCredentials(t *testing.T) {
 	}
 	var steps []resource.TestStep
 	for _, c := range cases {
+		token := tokenConfig(c.gateway, c.args)
+		if c.args == dataSource {
+			token = fmt.Sprintf("data \"paytoken_token\" \"t\" {\n  gateway = %q\n}\n", c.gateway)
+		}
 		steps = append(steps, resource.TestStep{
-			Config:      providerConfig(sb, map[string]simkit.Credential{c.gateway: c.cred}, "") + tokenConfig(c.gateway, c.args),
+			Config:      providerConfig(sb, map[string]simkit.Credential{c.gateway: c.cred}, "") + token,
 			ExpectError: errorPattern(c.want),
 		})
 	}
@@ -178,6 +197,10 @@ func TestAccProvider_validation(t *testing.T) {
 			`gateway.*value must be one of.*"iyzico".*"sipay".*"tahsilat".*"vepara".*got: "paypal"`},
 		{"another gateway's block", providerConfig(sb, sipay, "") + tokenConfig("sipay", "  tahsilat = { key = \"public\" }\n"),
 			`Arguments for Another Gateway.*gateway = "tahsilat"`},
+		{"another gateway's credentials", providerConfig(sb, sipay, "") + tokenConfig("tahsilat", "  sipay = { app_id = \"merchant-2\" }\n"),
+			`Arguments for Another Gateway.*The sipay block applies only to tokens with gateway = "sipay", and this token's gateway is "tahsilat"`},
+		{"credentials for another gateway", providerConfig(sb, sipay, "") + tokenConfig("sipay", "  iyzico = { api_key = \"merchant-2\" }\n"),
+			`Arguments for Another Gateway.*Remove the iyzico block, or set gateway = "iyzico"`},
 		{"bad key", providerConfig(sb, sipay, "") + tokenConfig("tahsilat", "  tahsilat = { key = \"private\" }\n"),
 			`tahsilat\.key.*value must be one of.*"secret".*"public"`},
 		{"bad locale", providerConfig(sb, sipay, "") + tokenConfig("iyzico", "  iyzico = { locale = \"de\" }\n"),

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
 )
 
 // secretSet is every secret of a test run: the credentials given to the
@@ -58,8 +61,9 @@ func (f planFunc) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, r
 // provider's log for every credential and every issued token.
 //
 // Credentials come the way the documentation recommends, from environment
-// variables and an ephemeral variable: Terraform itself copies literal
-// values of a provider block into plan files, whatever the provider does.
+// variables and ephemeral variables: Terraform itself copies literal values
+// of a configuration into plan files, whatever the provider does. Besides
+// the provider's, three tokens carry other merchants' secrets themselves.
 func TestAccSecrets_neverStoredOrLogged(t *testing.T) {
 	sb := startSandbox(t)
 	clearProviderEnv(t)
@@ -74,8 +78,26 @@ func TestAccSecrets_neverStoredOrLogged(t *testing.T) {
 	}
 	arg := credential(t, sb, "iyzico", "müşteri-7")
 	fixed = append(fixed, arg.Args["session_token"])
-	if len(fixed) != 6 {
-		t.Fatalf("expected 6 credentials to look for, have %d", len(fixed))
+	// Other merchants' credentials, carried by the tokens themselves.
+	sipayOwn := credential(t, sb, "sipay", "is_3d=2")
+	tahsilatOwn := credential(t, sb, "tahsilat", "3d-only (secret key)")
+	iyzicoOwn := credential(t, sb, "iyzico", "merchant-2")
+	veparaOwn := credential(t, sb, "vepara", "is_3d=2")
+	own := map[string]string{
+		"sipay_app_secret":    sipayOwn.Settings["app_secret"],
+		"tahsilat_secret_key": tahsilatOwn.Settings["secret_key"],
+		"iyzico_secret_key":   iyzicoOwn.Settings["secret_key"],
+		"vepara_app_secret":   veparaOwn.Settings["app_secret"],
+	}
+	for _, v := range own {
+		fixed = append(fixed, v)
+	}
+	if len(fixed) != 10 || len(slices.Compact(slices.Sorted(slices.Values(fixed)))) != 10 {
+		t.Fatalf("expected 10 distinct credentials to look for, have %d", len(fixed))
+	}
+	vars := config.Variables{"session_token": config.StringVariable(arg.Args["session_token"])}
+	for k, v := range own {
+		vars[k] = config.StringVariable(v)
 	}
 	secrets := secretSet{fixed: fixed, sb: sb}
 
@@ -127,13 +149,7 @@ func TestAccSecrets_neverStoredOrLogged(t *testing.T) {
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-variable "session_token" {
-  type      = string
-  sensitive = true
-  ephemeral = true
-}
-
+			Config: secretVariables("session_token") + fmt.Sprintf(`
 provider "paytoken" {}
 
 ephemeral "paytoken_token" "sipay" {
@@ -158,6 +174,33 @@ ephemeral "paytoken_token" "vepara" {
   gateway = "vepara"
 }
 
+`+secretVariables("sipay_app_secret", "tahsilat_secret_key", "iyzico_secret_key", "vepara_app_secret")+`
+ephemeral "paytoken_token" "sipay_own" {
+  gateway = "sipay"
+  sipay = {
+    app_id     = %q
+    app_secret = var.sipay_app_secret
+  }
+}
+ephemeral "paytoken_token" "tahsilat_own" {
+  gateway  = "tahsilat"
+  tahsilat = { secret_key = var.tahsilat_secret_key }
+}
+ephemeral "paytoken_token" "vepara_own" {
+  gateway = "vepara"
+  vepara = {
+    app_id     = %q
+    app_secret = var.vepara_app_secret
+  }
+}
+ephemeral "paytoken_token" "iyzico_own" {
+  gateway = "iyzico"
+  iyzico = {
+    api_key    = %q
+    secret_key = var.iyzico_secret_key
+  }
+}
+
 data "paytoken_token" "sipay" {
   gateway = "sipay"
 }
@@ -178,11 +221,15 @@ provider "echo" {
     tahsilat_public = sha256(ephemeral.paytoken_token.tahsilat_public.access_token)
     iyzico          = sha256(ephemeral.paytoken_token.iyzico.access_token)
     vepara          = sha256(ephemeral.paytoken_token.vepara.access_token)
+    sipay_own       = sha256(ephemeral.paytoken_token.sipay_own.access_token)
+    tahsilat_own    = sha256(ephemeral.paytoken_token.tahsilat_own.access_token)
+    vepara_own      = sha256(ephemeral.paytoken_token.vepara_own.access_token)
+    iyzico_own      = sha256(ephemeral.paytoken_token.iyzico_own.access_token)
   }
 }
 resource "echo" "t" {}
-`, arg.Args["member_identifier"], arg.Args["conversation_id"]),
-			ConfigVariables: config.Variables{"session_token": config.StringVariable(arg.Args["session_token"])},
+`, arg.Args["member_identifier"], arg.Args["conversation_id"], sipayOwn.Settings["app_id"], veparaOwn.Settings["app_id"], iyzicoOwn.Settings["api_key"]),
+			ConfigVariables: vars,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply:             []plancheck.PlanCheck{scanPlan},
 				PostApplyPostRefresh: []plancheck.PlanCheck{scanPlan},
@@ -191,8 +238,8 @@ resource "echo" "t" {}
 		}},
 	})
 
-	if n := len(sb.Issued()); n < 8 {
-		t.Fatalf("the gateways issued %d tokens; the run should have asked for at least 8", n)
+	if n := len(sb.Issued()); n < 12 {
+		t.Fatalf("the gateways issued %d tokens; the run should have asked for at least 12", n)
 	}
 	if sb.Calls()["vepara"] == 0 {
 		t.Error("the run asked Vepara for no token; its secrets were not scanned for")
@@ -269,5 +316,54 @@ func scanProviderLog(t *testing.T, path string, secrets secretSet) {
 		if seen[msg] == 0 {
 			t.Errorf("the provider's log has no %q line; the scan of %d lines proves little", msg, lines)
 		}
+	}
+}
+
+// TestAccSecrets_tokenCredentialsNotInDiagnostics opens tokens that carry
+// their own secrets, from an ephemeral variable, against gateways whose
+// failure message quotes the secret back: the diagnostic shows the
+// gateway's message with the secret redacted.
+func TestAccSecrets_tokenCredentialsNotInDiagnostics(t *testing.T) {
+	sb := startSandbox(t)
+	clearProviderEnv(t)
+	const secret = "sk_test_echoed_back_by_the_gateway_7Qx2Tahsilat"
+	cases := []struct {
+		gateway, block, body string
+		status               int
+		want                 string
+	}{
+		{"sipay", `sipay = { app_id = "merchant-2", app_secret = var.secret }`,
+			`{"status_code":30,"status_description":"Invalid credentials: ` + secret + `","data":null}`, http.StatusOK,
+			`Sipay refused the token request \(HTTP 200 OK\) with error code 30: Invalid credentials: \(redacted\)\. Check the Sipay credentials ` +
+				`\(sipay\.app_id on this paytoken_token; sipay\.app_secret on this paytoken_token\)`},
+		{"tahsilat", `tahsilat = { secret_key = var.secret }`,
+			`{"status":false,"message":"Geçersiz API anahtarı: ` + secret + `","errors":[],"error_code":"invalid_api_key"}`, http.StatusUnauthorized,
+			`Tahsilat refused the token request \(HTTP 401 Unauthorized\) with error code invalid_api_key: Geçersiz API anahtarı: \(redacted\)\..*` +
+				`tahsilat\.secret_key on this paytoken_token; tahsilat\.public_key or PAYTOKEN_TAHSILAT_PUBLIC_KEY`},
+		{"iyzico", `iyzico = { api_key = "merchant-2", secret_key = var.secret }`,
+			`{"status":"failure","errorCode":"1000","errorMessage":"Geçersiz imza ` + secret + `","locale":"tr"}`, http.StatusOK,
+			`iyzico refused the token request \(HTTP 200 OK\) with error code 1000: Geçersiz imza \(redacted\)\..*` +
+				`iyzico\.api_key on this paytoken_token; iyzico\.secret_key on this paytoken_token; iyzico\.session_token or PAYTOKEN_IYZICO_SESSION_TOKEN`},
+	}
+	for _, c := range cases {
+		t.Run(c.gateway, func(t *testing.T) {
+			emu := sb.Gateway(c.gateway).Emulator
+			emu.Faults().Inject(simkit.Fault{Kind: simkit.Raw, Status: c.status, ContentType: "application/json", Body: c.body})
+			t.Cleanup(emu.Faults().Clear)
+			check, failed := expectError(t, c.want, secret)
+			resource.UnitTest(t, resource.TestCase{
+				TerraformVersionChecks:   ephemeralVersions,
+				ProtoV6ProviderFactories: factories(nil),
+				ErrorCheck:               check,
+				Steps: []resource.TestStep{{
+					Config: providerConfig(sb, map[string]simkit.Credential{c.gateway: credential(t, sb, c.gateway, "")}, "  max_retries = 0\n") +
+						secretVariables("secret") + tokenConfig(c.gateway, "  "+c.block+"\n"),
+					ConfigVariables: config.Variables{"secret": config.StringVariable(secret)},
+				}},
+			})
+			if !failed() {
+				t.Errorf("the %s token succeeded; want an error matching %q", c.gateway, c.want)
+			}
+		})
 	}
 }

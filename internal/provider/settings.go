@@ -52,17 +52,6 @@ func (g *gatewaySettings) String() string { return g.spec.Name + " settings" }
 // GoString keeps the values out of %#v.
 func (g *gatewaySettings) GoString() string { return g.String() }
 
-// secrets returns the values of the sensitive settings, for masking.
-func (g *gatewaySettings) secrets() []string {
-	var out []string
-	for _, f := range g.spec.Settings {
-		if v := g.values.Get(f.Name); f.Sensitive && v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 // env returns the environment variable's value, with an empty one counting
 // as unset.
 func env(name string) (string, bool) {

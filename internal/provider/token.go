@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -42,12 +43,14 @@ func configuredData(data any, kind string) (*providerData, diag.Diagnostics) {
 // data source.
 type tokenRequest struct {
 	gateway string
-	// args are the token's own arguments, before provider fallbacks.
+	// args are the token's own arguments and credentials, before provider
+	// fallbacks.
 	args        clients.Values
 	minValidFor time.Duration
 	reuse       bool
-	// dataSource is set for the data source, which takes no sensitive
-	// argument, so advice about one points at the provider instead.
+	// dataSource is set for the data source, which takes no credential and
+	// no sensitive argument, so advice about one points at the provider
+	// instead.
 	dataSource bool
 }
 
@@ -70,6 +73,57 @@ func resolveArgs(g *gatewaySettings, given clients.Values) clients.Values {
 	return args
 }
 
+// merchant is what one token is fetched with: the provider's settings for
+// its gateway, with the credentials the token carries itself over them.
+type merchant struct {
+	cfg clients.Config
+	// own holds the credentials the token carries itself; nil when none.
+	own clients.Values
+}
+
+// resolveMerchant puts the credentials r carries over the provider's
+// settings. A host picked from credentials (Tahsilat's key prefixes) is
+// picked from the token's own when it carries any, so a token of a test
+// merchant goes to the sandbox whatever the provider's default merchant is.
+func resolveMerchant(g *gatewaySettings, r tokenRequest) merchant {
+	m := merchant{cfg: clients.Config{Settings: g.values, Sandbox: g.sandbox, BaseURL: g.baseURL}}
+	for _, f := range g.spec.Settings {
+		if v := r.args.Get(f.Name); v != "" && carriedOnToken(f, r.dataSource) {
+			if m.own == nil {
+				m.own = clients.Values{}
+			}
+			m.own[f.Name] = v
+		}
+	}
+	if m.own == nil {
+		return m
+	}
+	settings := make(clients.Values, len(g.values)+len(m.own))
+	maps.Copy(settings, g.values)
+	maps.Copy(settings, m.own)
+	m.cfg.Settings = settings
+	if m.cfg.Sandbox == nil && m.cfg.BaseURL == "" && g.spec.SandboxHint != nil {
+		sandbox := g.spec.SandboxHint(m.own)
+		m.cfg.Sandbox = &sandbox
+	}
+	return m
+}
+
+// unknownSettings lists the provider's settings for g that are not known
+// yet and that the token does not replace with its own.
+func (m merchant) unknownSettings(g *gatewaySettings) []string {
+	if m.own == nil {
+		return g.unknown
+	}
+	var out []string
+	for _, u := range g.unknown {
+		if name, ok := strings.CutPrefix(u, g.spec.Name+"."); !ok || m.own.Get(name) == "" {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 // token returns a token for r: a reused one when allowed and still valid
 // for r.minValidFor, else a fresh one from the gateway.
 func (d *providerData) token(ctx context.Context, r tokenRequest) (*clients.Token, diag.Diagnostics) {
@@ -81,25 +135,31 @@ func (d *providerData) token(ctx context.Context, r tokenRequest) (*clients.Toke
 		return nil, diags
 	}
 	spec := g.spec
-	if len(g.unknown) > 0 {
+	m := resolveMerchant(g, r)
+	if unknown := m.unknownSettings(g); len(unknown) > 0 {
 		diags.AddError("Provider Configuration Not Yet Known",
 			fmt.Sprintf("The provider's %s depends on values that are not known until apply, so a %s token cannot be requested now. "+
 				"Make those values known at plan time (for example from a data source, a variable or an ephemeral resource), "+
-				"or apply the resources they come from first.", strings.Join(g.unknown, ", "), spec.Title))
+				"or apply the resources they come from first.", strings.Join(unknown, ", "), spec.Title))
 		return nil, diags
 	}
 
 	args := resolveArgs(g, r.args)
-	secrets := append(g.secrets(), sensitiveArgValues(spec, args)...)
+	// The provider's secrets are masked too, although a token with its own
+	// credentials does not send them: a fence need not be tight.
+	secrets := appendSensitive(nil, spec.Settings, g.values)
+	secrets = appendSensitive(secrets, spec.Settings, m.own)
+	secrets = appendSensitive(secrets, spec.Args, args)
 	fail := func(err error) (*clients.Token, diag.Diagnostics) {
-		diags.Append(errorDiagnostics(spec, g, d.http, r, err, secrets)...)
+		diags.Append(errorDiagnostics(spec, m, d.http, r, err, secrets)...)
 		return nil, diags
 	}
 
 	if g.err != nil {
 		return fail(g.err)
 	}
-	cfg := clients.Config{Settings: g.values, Sandbox: g.sandbox, BaseURL: g.baseURL, HTTP: d.http, Now: d.now}
+	cfg := m.cfg
+	cfg.HTTP, cfg.Now = d.http, d.now
 	// The client and the masked logging context are made only when the
 	// gateway is called: a reused token needs neither, and each tflog mask
 	// copies the logger's options. A cached token implies that spec.New
@@ -116,7 +176,7 @@ func (d *providerData) token(ctx context.Context, r tokenRequest) (*clients.Toke
 	reused := false
 	var err error
 	if r.reuse {
-		tok, reused, err = d.cache.get(ctx, cacheKey(spec.Name, g, args), d.now, r.minValidFor, fetch)
+		tok, reused, err = d.cache.get(ctx, cacheKey(spec.Name, m.cfg, args), d.now, r.minValidFor, fetch)
 	} else {
 		tok, err = fetch(ctx)
 	}
@@ -146,12 +206,13 @@ func (d *providerData) token(ctx context.Context, r tokenRequest) (*clients.Toke
 	return tok, diags
 }
 
-func sensitiveArgValues(spec *clients.Spec, args clients.Values) []string {
-	var out []string
-	for _, f := range spec.Args {
-		if v := args.Get(f.Name); f.Sensitive && v != "" {
-			out = append(out, v)
+// appendSensitive appends to dst the values of the sensitive fields set in
+// values, for masking and redaction.
+func appendSensitive(dst []string, fields []clients.Field, values clients.Values) []string {
+	for _, f := range fields {
+		if v := values.Get(f.Name); f.Sensitive && v != "" {
+			dst = append(dst, v)
 		}
 	}
-	return out
+	return dst
 }

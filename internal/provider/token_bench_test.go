@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -23,14 +25,55 @@ type benchGateway struct {
 	name     string
 	settings clients.Values
 	args     clients.Values
+	// onToken moves the merchant's credentials from the provider's
+	// settings to the token's block, as for many merchants.
+	onToken bool
+}
+
+// label names the case in benchmark output.
+func (bg benchGateway) label() string {
+	if bg.onToken {
+		return bg.name + "-token-credentials"
+	}
+	return bg.name
+}
+
+// split returns the provider's settings and the token's arguments of the
+// case: with onToken, the credentials a token may carry go with the
+// arguments.
+func (bg benchGateway) split(spec *clients.Spec) (settings, args clients.Values) {
+	settings, args = maps.Clone(bg.settings), maps.Clone(bg.args)
+	if args == nil {
+		args = clients.Values{}
+	}
+	if bg.onToken {
+		for _, f := range spec.TokenSettings() {
+			if v, ok := settings[f.Name]; ok {
+				args[f.Name] = v
+				delete(settings, f.Name)
+			}
+		}
+	}
+	return settings, args
 }
 
 var benchGateways = []benchGateway{
-	{"sipay", clients.Values{"app_id": "bench-app", "app_secret": "bench-secret"}, nil},
-	{"tahsilat", clients.Values{"secret_key": "sk_test_bench", "public_key": "pk_test_bench"}, clients.Values{"key": "secret"}},
-	{"iyzico", clients.Values{"api_key": "bench-api-key", "secret_key": "bench-secret-key"},
-		clients.Values{"session_token": "bench-session", "member_identifier": "member-42", "conversation_id": "order-42"}},
-	{"vepara", clients.Values{"app_id": "bench-app", "app_secret": "bench-secret"}, nil},
+	{name: "sipay", settings: clients.Values{"app_id": "bench-app", "app_secret": "bench-secret"}},
+	{name: "tahsilat", settings: clients.Values{"secret_key": "sk_test_bench", "public_key": "pk_test_bench"}, args: clients.Values{"key": "secret"}},
+	{name: "iyzico", settings: clients.Values{"api_key": "bench-api-key", "secret_key": "bench-secret-key"},
+		args: clients.Values{"session_token": "bench-session", "member_identifier": "member-42", "conversation_id": "order-42"}},
+	{name: "vepara", settings: clients.Values{"app_id": "bench-app", "app_secret": "bench-secret"}},
+}
+
+// benchCases are benchGateways, each also with its credentials on the
+// token.
+func benchCases() []benchGateway {
+	out := slices.Clone(benchGateways)
+	for _, bg := range benchGateways {
+		bg.onToken = true
+		out = append(out, bg)
+	}
+	return out
 }
 
 // memGateway answers at once from memory: what is left of a token call
@@ -55,12 +98,13 @@ func (m memGateway) Token(context.Context, clients.Values) (*clients.Token, erro
 // gateway whose Spec is the real one except that New, after building the
 // real client (so its cost, paid on every open, is counted), hands back an
 // in-memory gateway. The base URL is never contacted.
-func benchData(b *testing.B, bg benchGateway, calls *atomic.Int64) *providerData {
+func benchData(b *testing.B, bg benchGateway, calls *atomic.Int64) (*providerData, tokenRequest) {
 	b.Helper()
 	actual, ok := gateways.Lookup(bg.name)
 	if !ok {
 		b.Fatalf("no gateway %q", bg.name)
 	}
+	settings, args := bg.split(actual)
 	spec := *actual
 	spec.New = func(cfg clients.Config) (clients.Gateway, error) {
 		if _, err := actual.New(cfg); err != nil {
@@ -71,13 +115,13 @@ func benchData(b *testing.B, bg benchGateway, calls *atomic.Int64) *providerData
 	return &providerData{
 		gateways: map[string]*gatewaySettings{bg.name: {
 			spec:    &spec,
-			values:  bg.settings,
+			values:  settings,
 			baseURL: "https://" + bg.name + ".bench.invalid",
 		}},
 		http:  clients.NewHTTP(clients.HTTPOptions{UserAgent: userAgent("bench", "1.11.4")}),
 		cache: newTokenCache(),
 		now:   time.Now,
-	}
+	}, tokenRequest{gateway: bg.name, args: args, minValidFor: defaultMinValidFor}
 }
 
 // benchContext is a request context as the plugin server makes it for
@@ -98,8 +142,8 @@ func benchContext() context.Context {
 // already in the reuse cache: settings, cache key, cache lookup, expiry
 // check and the "Token ready" log line. Target: under 10 µs.
 func BenchmarkTokenReuseHit(b *testing.B) {
-	for _, bg := range benchGateways {
-		b.Run(bg.name, func(b *testing.B) { benchReuseHit(b, bg, benchContext()) })
+	for _, bg := range benchCases() {
+		b.Run(bg.label(), func(b *testing.B) { benchReuseHit(b, bg, benchContext()) })
 	}
 }
 
@@ -108,15 +152,15 @@ func BenchmarkTokenReuseHit(b *testing.B) {
 // provider's own part of a reuse hit, without terraform-plugin-log's and
 // hclog's.
 func BenchmarkTokenReuseHitWithoutLogger(b *testing.B) {
-	for _, bg := range benchGateways {
-		b.Run(bg.name, func(b *testing.B) { benchReuseHit(b, bg, context.Background()) })
+	for _, bg := range benchCases() {
+		b.Run(bg.label(), func(b *testing.B) { benchReuseHit(b, bg, context.Background()) })
 	}
 }
 
 func benchReuseHit(b *testing.B, bg benchGateway, ctx context.Context) {
 	var calls atomic.Int64
-	d := benchData(b, bg, &calls)
-	r := tokenRequest{gateway: bg.name, args: bg.args, minValidFor: defaultMinValidFor, reuse: true}
+	d, r := benchData(b, bg, &calls)
+	r.reuse = true
 	if _, diags := d.token(ctx, r); diags.HasError() {
 		b.Fatal(diags)
 	}
@@ -135,12 +179,11 @@ func benchReuseHit(b *testing.B, bg benchGateway, ctx context.Context) {
 // false against a gateway that answers at once from memory: the provider's
 // own cost per token, excluding the gateway. Target: under 1 ms.
 func BenchmarkTokenOverhead(b *testing.B) {
-	for _, bg := range benchGateways {
-		b.Run(bg.name, func(b *testing.B) {
+	for _, bg := range benchCases() {
+		b.Run(bg.label(), func(b *testing.B) {
 			var calls atomic.Int64
-			d := benchData(b, bg, &calls)
+			d, r := benchData(b, bg, &calls)
 			ctx := benchContext()
-			r := tokenRequest{gateway: bg.name, args: bg.args, minValidFor: defaultMinValidFor, reuse: false}
 			var opens int64
 			b.ReportAllocs()
 			for b.Loop() {

@@ -33,9 +33,10 @@ func newTokenCache() *tokenCache {
 }
 
 // cacheKey identifies a token by everything that decides what the gateway
-// issues: gateway, settings, host choice and arguments. It is a hash, so the
+// issues: gateway, the settings and credentials actually used (the token's
+// own over the provider's), host choice and arguments. It is a hash, so the
 // map never holds credentials in its keys.
-func cacheKey(gateway string, g *gatewaySettings, args clients.Values) string {
+func cacheKey(gateway string, cfg clients.Config, args clients.Values) string {
 	h := sha256.New()
 	write := func(parts ...string) {
 		for _, p := range parts {
@@ -43,14 +44,14 @@ func cacheKey(gateway string, g *gatewaySettings, args clients.Values) string {
 			h.Write([]byte{0})
 		}
 	}
-	write("gateway", gateway, "base_url", g.baseURL)
-	if g.sandbox != nil {
-		write("sandbox", map[bool]string{true: "true", false: "false"}[*g.sandbox])
+	write("gateway", gateway, "base_url", cfg.BaseURL)
+	if cfg.Sandbox != nil {
+		write("sandbox", map[bool]string{true: "true", false: "false"}[*cfg.Sandbox])
 	}
 	for _, part := range []struct {
 		kind string
 		v    clients.Values
-	}{{"setting", g.values}, {"arg", args}} {
+	}{{"setting", cfg.Settings}, {"arg", args}} {
 		keys := make([]string, 0, len(part.v))
 		for k := range part.v {
 			keys = append(keys, k)

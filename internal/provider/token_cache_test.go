@@ -188,8 +188,8 @@ func TestTokenCache_errorsAreNotCached(t *testing.T) {
 // TestCacheKey tells apart everything that changes which token a gateway
 // issues, and nothing else.
 func TestCacheKey(t *testing.T) {
-	base := func() *gatewaySettings {
-		return &gatewaySettings{values: clients.Values{"app_id": "a", "app_secret": "s"}}
+	base := func() clients.Config {
+		return clients.Config{Settings: clients.Values{"app_id": "a", "app_secret": "s"}}
 	}
 	k0 := cacheKey("sipay", base(), clients.Values{})
 	if k0 != cacheKey("sipay", base(), clients.Values{}) {
@@ -198,11 +198,11 @@ func TestCacheKey(t *testing.T) {
 	sandbox := true
 	variants := map[string]string{
 		"gateway":  cacheKey("vepara", base(), clients.Values{}),
-		"secret":   cacheKey("sipay", &gatewaySettings{values: clients.Values{"app_id": "a", "app_secret": "t"}}, clients.Values{}),
-		"base_url": cacheKey("sipay", &gatewaySettings{values: base().values, baseURL: "https://x"}, clients.Values{}),
-		"sandbox":  cacheKey("sipay", &gatewaySettings{values: base().values, sandbox: &sandbox}, clients.Values{}),
+		"secret":   cacheKey("sipay", clients.Config{Settings: clients.Values{"app_id": "a", "app_secret": "t"}}, clients.Values{}),
+		"base_url": cacheKey("sipay", clients.Config{Settings: base().Settings, BaseURL: "https://x"}, clients.Values{}),
+		"sandbox":  cacheKey("sipay", clients.Config{Settings: base().Settings, Sandbox: &sandbox}, clients.Values{}),
 		"arg":      cacheKey("sipay", base(), clients.Values{"locale": "en"}),
-		"arg/set":  cacheKey("sipay", &gatewaySettings{values: clients.Values{"app_id": "a", "app_secret": "s", "locale": "en"}}, clients.Values{}),
+		"arg/set":  cacheKey("sipay", clients.Config{Settings: clients.Values{"app_id": "a", "app_secret": "s", "locale": "en"}}, clients.Values{}),
 	}
 	for name, k := range variants {
 		if k == k0 {

@@ -33,13 +33,14 @@ func (d *TokenDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 	resp.TypeName = req.ProviderTypeName + "_token"
 }
 
-// Schema is paytoken_token's schema without access_token and without any
-// sensitive argument.
+// Schema is paytoken_token's schema without access_token, credentials and
+// sensitive arguments.
 func (d *TokenDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads a payment gateway token's expiry and capability flags without the token itself, " +
 			"so they can be used on any Terraform that speaks plugin protocol 6 (1.0 and later) while state stays free of secrets. " +
-			"It takes no secret argument: credentials and session tokens come from the provider configuration.",
+			"It takes no credentials and no session token, because data source arguments are written to state: it reads with the provider's. " +
+			"To read capabilities for several merchants, give each its own provider configuration (a provider alias) and read with it.",
 		Attributes: dataSourceAttrs(tokenSchemaAttrs(true)),
 	}
 }

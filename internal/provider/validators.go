@@ -64,3 +64,38 @@ func (v durationValidator) ValidateString(_ context.Context, req validator.Strin
 				req.ConfigValue.ValueString(), d, v.min, v.max))
 	}
 }
+
+// refusedCredential refuses a credential on the data source, whose
+// arguments are written to state. A nested attribute silently drops keys
+// it does not declare (hashicorp/terraform#33570), which would read the
+// provider's merchant instead of the one meant, so the data source declares
+// the credentials of gateways it has a block for only to refuse them.
+type refusedCredential struct {
+	gateway, name string
+	// setting is the provider setting it would fall back to, "" for none.
+	setting string
+}
+
+var _ validator.String = refusedCredential{}
+
+func (refusedCredential) Description(context.Context) string {
+	return "must not be set: the data source takes no credentials"
+}
+
+func (v refusedCredential) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+// ValidateString refuses any value, unknown ones too: the value is never
+// shown.
+func (v refusedCredential) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() {
+		return
+	}
+	detail := fmt.Sprintf("An argument named %q is not expected here: the paytoken_token data source takes no credentials, "+
+		"because data source arguments are written to state.", v.name)
+	if v.setting != "" {
+		detail += fmt.Sprintf(" It reads with the provider's %s.%s (or %s).", v.gateway, v.setting, clients.EnvVar(v.gateway, v.setting))
+	}
+	detail += fmt.Sprintf(" Remove %s.%s. To read for several merchants, use one provider alias per merchant; "+
+		"the paytoken_token ephemeral resource takes %s.%s.", v.gateway, v.name, v.gateway, v.name)
+	resp.Diagnostics.AddAttributeError(req.Path, "Unsupported Argument", detail)
+}

@@ -69,6 +69,7 @@ func Spec() *clients.Spec {
 					"*Settings → Company Settings*; sandbox keys start with `sandbox-`. Together with `secret_key` it signs " +
 					"every request with the `IYZWSv2` scheme. Needed only for iyzico tokens. Can also be set with the `" +
 					clients.EnvVar(Name, settingAPIKey) + "` environment variable.",
+				PerToken: true,
 			},
 			{
 				Name: settingSecretKey,
@@ -76,6 +77,7 @@ func Spec() *clients.Spec {
 					"It only keys the HMAC-SHA256 request signature and is never sent. Needed only for iyzico tokens. " +
 					"Can also be set with the `" + clients.EnvVar(Name, settingSecretKey) + "` environment variable.",
 				Sensitive: true,
+				PerToken:  true,
 			},
 			{
 				Name: settingSessionToken,

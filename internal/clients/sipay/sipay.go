@@ -60,6 +60,7 @@ func Settings(name, title string) []clients.Field {
 			Name: SettingAppID,
 			Description: "The merchant's application ID (`app_id`) from the " + title + " merchant panel. " +
 				"Falls back to the `" + clients.EnvVar(name, SettingAppID) + "` environment variable. " + needed,
+			PerToken: true,
 		},
 		{
 			Name: SettingAppSecret,
@@ -67,6 +68,7 @@ func Settings(name, title string) []clients.Field {
 				"Falls back to the `" + clients.EnvVar(name, SettingAppSecret) + "` environment variable. " + needed + " " +
 				"It is sent only in the token request's body and never appears in logs, state or diagnostics.",
 			Sensitive: true,
+			PerToken:  true,
 		},
 	}
 }

@@ -78,6 +78,7 @@ func Spec() *clients.Spec {
 					"Needed only when a `secret` token is requested; a `sk_test_` key selects the sandbox when `sandbox` " +
 					"is not set. Falls back to the `" + clients.EnvVar(Name, SettingSecretKey) + "` environment variable.",
 				Sensitive: true,
+				PerToken:  true,
 			},
 			{
 				Name: SettingPublicKey,
@@ -87,6 +88,7 @@ func Spec() *clients.Spec {
 					"treated as sensitive. Needed only when a `public` token is requested; when `secret_key` is not set, " +
 					"a `pk_test_` key selects the sandbox. Falls back to the `" + clients.EnvVar(Name, SettingPublicKey) +
 					"` environment variable.",
+				PerToken: true,
 			},
 		},
 		Args: []clients.Field{keyArg()},

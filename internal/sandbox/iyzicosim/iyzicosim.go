@@ -15,9 +15,10 @@
 // by locale. The token path is served below any prefix, so a base_url with
 // a path works; every other path is a 404.
 //
-// The built-in fixtures are one merchant (APIKey, SecretKey) and two
-// sessions: SessionToken1 for member MemberIdentifier1, and SessionToken2
-// for the non-ASCII member MemberIdentifier2. All are obviously fake.
+// The built-in fixtures are two merchants (APIKey and SecretKey, APIKey2
+// and SecretKey2) and two sessions: SessionToken1 for member
+// MemberIdentifier1, and SessionToken2 for the non-ASCII member
+// MemberIdentifier2. All are obviously fake.
 package iyzicosim
 
 import (
@@ -50,6 +51,9 @@ const (
 	MemberIdentifier1 = "member-42"
 	SessionToken2     = "sandbox-session-2"
 	MemberIdentifier2 = "müşteri-7"
+	// A second merchant, for configurations that serve several.
+	APIKey2    = "sandbox-iyzico-api-key-2"
+	SecretKey2 = "sandbox-iyzico-secret-key-2"
 )
 
 // TokenLifetime is how long issued tokens live: the documented sample's exp
@@ -134,7 +138,7 @@ func WithTokenLifetime(d time.Duration) Option {
 func New(opts ...Option) *Server {
 	s := &Server{
 		now:       time.Now,
-		merchants: map[string]string{APIKey: SecretKey},
+		merchants: map[string]string{APIKey: SecretKey, APIKey2: SecretKey2},
 		sessions:  map[string]string{SessionToken1: MemberIdentifier1, SessionToken2: MemberIdentifier2},
 		lifetime:  TokenLifetime,
 		jwtKey:    []byte(rand.Text()),
@@ -215,6 +219,16 @@ func (s *Server) Credentials() []simkit.Credential {
 				"member_identifier": MemberIdentifier2,
 				"locale":            "en",
 				"conversation_id":   "sipariş/€-42",
+			},
+		},
+		{
+			Label: "merchant-2 (a second merchant)",
+			Note:  "Another merchant's keys, for one configuration that serves several merchants; the session is member-42's.",
+			Settings: map[string]string{
+				"api_key":           APIKey2,
+				"secret_key":        SecretKey2,
+				"session_token":     SessionToken1,
+				"member_identifier": MemberIdentifier1,
 			},
 		},
 	}
