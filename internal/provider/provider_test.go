@@ -113,7 +113,8 @@ func TestAccProvider_missingCredentials(t *testing.T) {
 		{"iyzico session_token", "iyzico", without(iyz, "session_token"), "",
 			`iyzico\.session_token.*PAYTOKEN_IYZICO_SESSION_TOKEN`},
 		{"vepara app_secret", "vepara", simkit.Credential{Settings: map[string]string{"app_id": "sandbox-vepara-is3d-1"}}, "",
-			`Missing Vepara App Secret.*A token from Vepara needs the provider setting vepara\.app_secret.*PAYTOKEN_VEPARA_APP_SECRET`},
+			`Missing Vepara App Secret.*A token from Vepara needs vepara\.app_secret, which is not set\. To fix it, set vepara\.app_secret on this paytoken_token, ` +
+				`set app_secret in the provider's vepara block, or set the environment variable PAYTOKEN_VEPARA_APP_SECRET\.`},
 	}
 	var steps []resource.TestStep
 	for _, c := range cases {

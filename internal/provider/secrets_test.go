@@ -351,7 +351,7 @@ func TestAccSecrets_tokenCredentialsNotInDiagnostics(t *testing.T) {
 			emu.Faults().Inject(simkit.Fault{Kind: simkit.Raw, Status: c.status, ContentType: "application/json", Body: c.body})
 			t.Cleanup(emu.Faults().Clear)
 			check, failed := expectError(t, c.want, secret)
-			resource.UnitTest(t, resource.TestCase{
+			unitTest(t, resource.TestCase{
 				TerraformVersionChecks:   ephemeralVersions,
 				ProtoV6ProviderFactories: factories(nil),
 				ErrorCheck:               check,

@@ -139,7 +139,7 @@ func TestAccTokenCredentials_forEach(t *testing.T) {
 	checks = append(checks, distinctAt("echo.t", data, "token_sha256", 4))
 
 	r := &runs{}
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(r),
 		Steps: []resource.TestStep{{
@@ -204,7 +204,7 @@ func TestAccTokenCredentials_reuse(t *testing.T) {
 	}
 	checks = append(checks, capabilityCaseOf(t, "sipay", "is_3d=1").checksAt("data.paytoken_token.same", tfjsonpath.New)...)
 	r := &runs{}
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(r),
 		Steps: []resource.TestStep{{
@@ -320,7 +320,7 @@ provider "echo" {
 		}
 		return append(out, statecheck.ExpectKnownValue(addr, data.AtMapKey("iyzico").AtMapKey("token_sha256"), issuedBy(sb.Gateway("iyzico").Emulator)))
 	}
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{
@@ -384,7 +384,7 @@ func TestAccTokenCredentials_host(t *testing.T) {
 		})
 	}
 	var refused atomic.Int64
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: guardedFactories(&runs{}, &refused),
 		Steps:                    testSteps,
@@ -422,7 +422,7 @@ func TestAccTokenDataSource_refusesCredentials(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			gateway, _, _ := strings.Cut(c.block, " ")
 			check, failed := expectError(t, c.want, secret)
-			resource.UnitTest(t, resource.TestCase{
+			unitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(nil),
 				ErrorCheck:               check,
 				Steps: []resource.TestStep{{
@@ -460,7 +460,7 @@ func TestAccTokenCredentials_unknownProviderSetting(t *testing.T) {
 	clearProviderEnv(t)
 	c := credential(t, sb, "sipay", "is_3d=0")
 	r := &runs{}
-	resource.UnitTest(t, resource.TestCase{
+	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(r),
 		Steps: []resource.TestStep{{
