@@ -87,9 +87,7 @@ func TestAccInstall_filesystemMirror(t *testing.T) {
 		// No provider factories: the configuration's required_providers
 		// is all init has, and the mirror is all it can install from.
 		Steps: []resource.TestStep{{
-			ConfigDirectory: config.StaticDirectory(filepath.Join(root, "examples", "quickstart")),
-			// The data sources read fresh tokens on every plan, so the
-			// output's expiry changes from one plan to the next.
+			ConfigDirectory:    config.StaticDirectory(quickstartAlwaysChanging(t, filepath.Join(root, "examples", "quickstart"))),
 			ExpectNonEmptyPlan: true,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValueAtPath("tokens", tfjsonpath.New("sipay").AtMapKey("expires_at"), rfc3339Within(time.Hour, 3*time.Hour)),
@@ -112,6 +110,34 @@ func TestAccInstall_filesystemMirror(t *testing.T) {
 			}
 		}
 	}
+}
+
+// quickstartAlwaysChanging copies the quickstart with one resource more,
+// which changes on every plan. The quickstart's outputs change from one
+// plan to the next only when the tokens behind them were issued in
+// different seconds; with this resource, every plan after the apply has a
+// change, whatever the timing, as the test expects.
+func quickstartAlwaysChanging(t *testing.T, src string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files, err := filepath.Glob(filepath.Join(src, "*.tf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no .tf files in %s (%v)", src, err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	extra := "resource \"terraform_data\" \"every_plan\" {\n  input = uuid()\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "every_plan.tf"), []byte(extra), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // recordUserAgents puts a recorder in front of an emulator and points the
