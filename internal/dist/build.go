@@ -2,6 +2,7 @@ package dist
 
 import (
 	"archive/zip"
+	"compress/flate"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -200,7 +201,8 @@ func (c *Config) globArchiveFiles(root string) ([]archived, error) {
 }
 
 // writeZip writes files to a new zip at path, each with its own mode and
-// modification time and deflated, as goreleaser's zip archiver does.
+// modification time and deflated at the best compression, as goreleaser's
+// zip archiver does: the same inputs give the same bytes.
 func writeZip(path string, files []archived) (err error) {
 	f, err := os.Create(path)
 	if err != nil {
@@ -208,6 +210,9 @@ func writeZip(path string, files []archived) (err error) {
 	}
 	defer func() { err = errors.Join(err, f.Close()) }()
 	z := zip.NewWriter(f)
+	z.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(w, flate.BestCompression)
+	})
 	for _, a := range files {
 		if err := addToZip(z, a); err != nil {
 			return fmt.Errorf("%s: adding %s: %w", path, a.dst, err)

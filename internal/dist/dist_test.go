@@ -3,9 +3,12 @@ package dist
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
+	"compress/flate"
 	"context"
 	"debug/buildinfo"
 	"debug/elf"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -289,6 +292,9 @@ func checkZip(t *testing.T, path, binary string) string {
 	if want := []string{"CHANGELOG.md", "LICENSE", "README.md", binary}; !slices.Equal(names, want) {
 		t.Fatalf("zip holds %q, want %q", names, want)
 	}
+	for _, e := range z.File {
+		checkBestCompression(t, e)
+	}
 	f := z.File[3]
 	if f.Method != zip.Deflate || f.Mode()&0o111 == 0 {
 		t.Errorf("binary stored with method %d and mode %v, want deflated and executable", f.Method, f.Mode())
@@ -313,6 +319,32 @@ func checkZip(t *testing.T, path, binary string) string {
 		t.Fatal(err)
 	}
 	return dst
+}
+
+// checkBestCompression checks an entry is deflated at the best
+// compression, as goreleaser's zips are: what makes the zips, and so
+// SHA256SUMS, the same bytes as a release's.
+func checkBestCompression(t *testing.T, e *zip.File) {
+	t.Helper()
+	r, err := e.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = r.Close() }()
+	var buf bytes.Buffer
+	w, err := flate.NewWriter(&buf, flate.BestCompression)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(w, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if e.Method != zip.Deflate || e.CompressedSize64 != uint64(buf.Len()) {
+		t.Errorf("%s: method %d, %d bytes compressed; want deflate at the best compression, %d bytes", e.Name, e.Method, e.CompressedSize64, buf.Len())
+	}
 }
 
 // checkStripped checks -s -w took effect: no symbol table, no DWARF.
