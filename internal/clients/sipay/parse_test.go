@@ -14,17 +14,6 @@ import (
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/sipay"
 )
 
-// makeJWT returns a JWT with claims. The signature does not matter: the
-// client reads claims without verifying them.
-func makeJWT(t testing.TB, claims jwt.MapClaims) string {
-	t.Helper()
-	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte("test-signing-key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func response(status int, body string) *clients.Response {
 	return &clients.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(body), Attempts: 1}
 }
@@ -84,10 +73,10 @@ func TestParse(t *testing.T) {
 	receivedUTC := received.UTC()
 	iat := time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)
 	exp := iat.Add(90 * time.Minute)
-	full := makeJWT(t, jwt.MapClaims{"iat": iat.Unix(), "exp": exp.Unix(), "scopes": []string{"payment", "refund"}})
-	noExp := makeJWT(t, jwt.MapClaims{"iat": iat.Unix(), "sub": "86"})
-	bare := makeJWT(t, jwt.MapClaims{"sub": "86"})
-	oddScopes := makeJWT(t, jwt.MapClaims{"iat": iat.Unix(), "exp": exp.Unix(), "scopes": 5})
+	full := clientstest.SignedJWT(t, jwt.MapClaims{"iat": iat.Unix(), "exp": exp.Unix(), "scopes": []string{"payment", "refund"}})
+	noExp := clientstest.SignedJWT(t, jwt.MapClaims{"iat": iat.Unix(), "sub": "86"})
+	bare := clientstest.SignedJWT(t, jwt.MapClaims{"sub": "86"})
+	oddScopes := clientstest.SignedJWT(t, jwt.MapClaims{"iat": iat.Unix(), "exp": exp.Unix(), "scopes": 5})
 	success := func(token, rest string) string {
 		return fmt.Sprintf(`{"status_code":100,"status_description":"Successfully Generated token","data":{"token":%q%s}}`, token, rest)
 	}
@@ -150,7 +139,7 @@ func TestParse(t *testing.T) {
 			if fmt.Sprint(tok.Scopes) != fmt.Sprint(tt.scopes) || (tok.Scopes == nil) != (tt.scopes == nil) {
 				t.Errorf("Scopes = %#v, want %#v", tok.Scopes, tt.scopes)
 			}
-			if got := flags(tok.Capabilities); got != tt.flags {
+			if got := clientstest.Flags(tok.Capabilities); got != tt.flags {
 				t.Errorf("flags = %s, want %s", got, tt.flags)
 			}
 			if len(tok.Warnings) != tt.warnings {

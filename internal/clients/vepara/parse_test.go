@@ -10,39 +10,12 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/clientstest"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/vepara"
 )
 
-// makeJWT returns a JWT with claims. The signature does not matter: the
-// client reads claims without verifying them.
-func makeJWT(t testing.TB, claims jwt.MapClaims) string {
-	t.Helper()
-	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte("test-signing-key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func response(status int, body string) *clients.Response {
 	return &clients.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(body), Attempts: 1}
-}
-
-// flags renders capabilities compactly: t, f or n (null) for 2d, 3d,
-// white_label, branded, installment and requires_3d_choice, in that order.
-func flags(c clients.Capabilities) string {
-	var b strings.Builder
-	for _, p := range []*bool{c.Supports2D, c.Supports3D, c.SupportsWhiteLabel, c.SupportsBranded, c.SupportsInstallment, c.Requires3DChoice} {
-		switch {
-		case p == nil:
-			b.WriteByte('n')
-		case *p:
-			b.WriteByte('t')
-		default:
-			b.WriteByte('f')
-		}
-	}
-	return b.String()
 }
 
 // success renders a success answer as Vepara's token page shows it, with
@@ -69,7 +42,7 @@ func TestParseDocumentedSample(t *testing.T) {
 	if !tok.IssuedAt.Equal(received) || tok.IssuedAt.Location() != time.UTC {
 		t.Errorf("IssuedAt = %v, want the receipt time %v in UTC", tok.IssuedAt, received)
 	}
-	if got := flags(tok.Capabilities); got != "tttfnt" || tok.Scopes != nil || len(tok.Warnings) != 0 {
+	if got := clientstest.Flags(tok.Capabilities); got != "tttfnt" || tok.Scopes != nil || len(tok.Warnings) != 0 {
 		t.Errorf("flags %s scopes %v warnings %q; want tttfnt, nil, none", got, tok.Scopes, tok.Warnings)
 	}
 }
@@ -81,9 +54,9 @@ func TestParseSuccess(t *testing.T) {
 	receivedUTC := received.UTC()
 	iat := time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)
 	exp := iat.Add(90 * time.Minute)
-	full := makeJWT(t, jwt.MapClaims{"iat": iat.Unix(), "exp": exp.Unix(), "scopes": []string{"payment", "refund"}})
-	noScopes := makeJWT(t, jwt.MapClaims{"iat": iat.Unix(), "exp": exp.Unix()})
-	noExp := makeJWT(t, jwt.MapClaims{"iat": iat.Unix(), "scopes": []string{}})
+	full := clientstest.SignedJWT(t, jwt.MapClaims{"iat": iat.Unix(), "exp": exp.Unix(), "scopes": []string{"payment", "refund"}})
+	noScopes := clientstest.SignedJWT(t, jwt.MapClaims{"iat": iat.Unix(), "exp": exp.Unix()})
+	noExp := clientstest.SignedJWT(t, jwt.MapClaims{"iat": iat.Unix(), "scopes": []string{}})
 	// 13:00 in Turkey is 10:00 UTC.
 	turkey := time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -188,7 +161,7 @@ func TestParseIs3D(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			if got := flags(tok.Capabilities); got != tt.flags {
+			if got := clientstest.Flags(tok.Capabilities); got != tt.flags {
 				t.Errorf("flags = %s, want %s", got, tt.flags)
 			}
 			if tt.warning == "" {
