@@ -1,8 +1,10 @@
 package clientstest
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -36,4 +38,31 @@ func Flags(c clients.Capabilities) string {
 		}
 	}
 	return b.String()
+}
+
+// TokenWant is what a parse test expects of a token's dates, scopes and
+// warnings.
+type TokenWant struct {
+	ExpiresAt, IssuedAt time.Time
+	// Scopes nil means the token must say nothing of its scopes.
+	Scopes   []string
+	Warnings int
+}
+
+// CheckToken checks tok against want: both dates equal and in UTC, the
+// same scopes (nil and empty told apart) and as many warnings.
+func CheckToken(t testing.TB, tok *clients.Token, want TokenWant) {
+	t.Helper()
+	if !tok.ExpiresAt.Equal(want.ExpiresAt) || tok.ExpiresAt.Location() != time.UTC {
+		t.Errorf("ExpiresAt = %v, want %v in UTC", tok.ExpiresAt, want.ExpiresAt)
+	}
+	if !tok.IssuedAt.Equal(want.IssuedAt) || tok.IssuedAt.Location() != time.UTC {
+		t.Errorf("IssuedAt = %v, want %v in UTC", tok.IssuedAt, want.IssuedAt)
+	}
+	if !slices.Equal(tok.Scopes, want.Scopes) || (tok.Scopes == nil) != (want.Scopes == nil) {
+		t.Errorf("Scopes = %#v, want %#v", tok.Scopes, want.Scopes)
+	}
+	if len(tok.Warnings) != want.Warnings {
+		t.Errorf("Warnings = %q, want %d", tok.Warnings, want.Warnings)
+	}
 }
