@@ -62,6 +62,21 @@ func guardedFactories(r *runs, refused *atomic.Int64) map[string]func() (tfproto
 	return fs
 }
 
+// unitTestGuarded runs steps through unitTest with guardedFactories and
+// returns how many attempts at a host other than loopback the transport
+// refused: a test of which host a configuration picks reads the host from
+// each step's diagnostic, and the count proves no step went further.
+func unitTestGuarded(t *testing.T, steps []resource.TestStep) int64 {
+	t.Helper()
+	var refused atomic.Int64
+	unitTest(t, resource.TestCase{
+		TerraformVersionChecks:   ephemeralVersions,
+		ProtoV6ProviderFactories: guardedFactories(&runs{}, &refused),
+		Steps:                    steps,
+	})
+	return refused.Load()
+}
+
 // total returns every request the provider instances of r have sent.
 func (r *runs) total() int64 {
 	r.mu.Lock()

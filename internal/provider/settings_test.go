@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -121,17 +120,12 @@ func TestAccProvider_environment(t *testing.T) {
 			ExpectError: s.want,
 		})
 	}
-	var refused atomic.Int64
-	unitTest(t, resource.TestCase{
-		TerraformVersionChecks:   ephemeralVersions,
-		ProtoV6ProviderFactories: guardedFactories(&runs{}, &refused),
-		Steps:                    testSteps,
-	})
+	n := unitTestGuarded(t, testSteps)
 	sipayEmu.Faults().Clear()
 	// One refused attempt for each of the six steps whose host is not
 	// loopback (max_retries = 0 there), and none for the first step, whose
 	// base_url in the configuration beats the environment's.
-	if n := refused.Load(); n != 6 {
+	if n != 6 {
 		t.Errorf("the transport refused %d attempts, want 6", n)
 	}
 }

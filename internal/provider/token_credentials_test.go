@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -383,13 +382,7 @@ func TestAccTokenCredentials_host(t *testing.T) {
 			ExpectError: s.want,
 		})
 	}
-	var refused atomic.Int64
-	unitTest(t, resource.TestCase{
-		TerraformVersionChecks:   ephemeralVersions,
-		ProtoV6ProviderFactories: guardedFactories(&runs{}, &refused),
-		Steps:                    testSteps,
-	})
-	if n := refused.Load(); n != int64(len(steps)) {
+	if n := unitTestGuarded(t, testSteps); n != int64(len(steps)) {
 		t.Errorf("the transport refused %d attempts, want %d: one per step", n, len(steps))
 	}
 }

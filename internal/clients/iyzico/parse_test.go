@@ -45,24 +45,15 @@ var sampleAuthorities = []string{
 // receivedAt is deliberately not in UTC, so the tests see conversion.
 var receivedAt = time.Date(2025, 6, 4, 12, 30, 0, 0, time.FixedZone("TRT", 3*60*60))
 
-func signedJWT(t testing.TB, claims jwt.MapClaims) string {
-	t.Helper()
-	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte("test-signing-key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func failure(code, message string) string {
 	return `{"status":"failure","errorCode":` + code + `,"errorMessage":"` + message + `","locale":"tr","systemTime":1749027045713,"conversationId":"order-42"}`
 }
 
 func TestParse(t *testing.T) {
 	systemTime := time.UnixMilli(1749027862133).UTC()
-	withIat := signedJWT(t, jwt.MapClaims{"iat": 1749027800, "exp": 1749028400, "authorities": []string{"a", "b"}})
-	noExp := signedJWT(t, jwt.MapClaims{"sessionToken": "x", "scope": []string{"thirdPartySession"}})
-	emptyAuthorities := signedJWT(t, jwt.MapClaims{"exp": 1749028222, "authorities": []string{}})
+	withIat := clientstest.SignedJWT(t, jwt.MapClaims{"iat": 1749027800, "exp": 1749028400, "authorities": []string{"a", "b"}})
+	noExp := clientstest.SignedJWT(t, jwt.MapClaims{"sessionToken": "x", "scope": []string{"thirdPartySession"}})
+	emptyAuthorities := clientstest.SignedJWT(t, jwt.MapClaims{"exp": 1749028222, "authorities": []string{}})
 
 	type want struct {
 		token     string

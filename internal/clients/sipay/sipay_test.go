@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/clientstest"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/sipay"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/sipaysim"
@@ -67,23 +68,6 @@ func newClient(t testing.TB, ts *httptest.Server, settings clients.Values) clien
 
 func fixture(is3D string) clients.Values {
 	return credentials("sandbox-sipay-is3d-"+is3D, "sandbox-secret-is3d-"+is3D)
-}
-
-// flags renders capabilities compactly: t, f or n (null) for 2d, 3d,
-// white_label, branded, installment and requires_3d_choice, in that order.
-func flags(c clients.Capabilities) string {
-	var b strings.Builder
-	for _, p := range []*bool{c.Supports2D, c.Supports3D, c.SupportsWhiteLabel, c.SupportsBranded, c.SupportsInstallment, c.Requires3DChoice} {
-		switch {
-		case p == nil:
-			b.WriteByte('n')
-		case *p:
-			b.WriteByte('t')
-		default:
-			b.WriteByte('f')
-		}
-	}
-	return b.String()
 }
 
 func TestSpec(t *testing.T) {
@@ -225,7 +209,7 @@ func TestTokenIs3D(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Token: %v", err)
 			}
-			if got := flags(tok.Capabilities); got != tt.want {
+			if got := clientstest.Flags(tok.Capabilities); got != tt.want {
 				t.Errorf("flags = %s, want %s (2d 3d white_label branded installment choice)", got, tt.want)
 			}
 			switch {
@@ -372,7 +356,7 @@ func TestDocumentedSample(t *testing.T) {
 	if tok.AccessToken != doc.Data.Token {
 		t.Error("AccessToken differs from the sample's token")
 	}
-	if got := flags(tok.Capabilities); got != "tttfnt" {
+	if got := clientstest.Flags(tok.Capabilities); got != "tttfnt" {
 		t.Errorf("flags = %s, want tttfnt for is_3d 1", got)
 	}
 	if tok.Scopes == nil || len(tok.Scopes) != 0 || len(tok.Warnings) != 0 {

@@ -10,39 +10,12 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/clientstest"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/vepara"
 )
 
-// makeJWT returns a JWT with claims. The signature does not matter: the
-// client reads claims without verifying them.
-func makeJWT(t testing.TB, claims jwt.MapClaims) string {
-	t.Helper()
-	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte("test-signing-key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func response(status int, body string) *clients.Response {
 	return &clients.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(body), Attempts: 1}
-}
-
-// flags renders capabilities compactly: t, f or n (null) for 2d, 3d,
-// white_label, branded, installment and requires_3d_choice, in that order.
-func flags(c clients.Capabilities) string {
-	var b strings.Builder
-	for _, p := range []*bool{c.Supports2D, c.Supports3D, c.SupportsWhiteLabel, c.SupportsBranded, c.SupportsInstallment, c.Requires3DChoice} {
-		switch {
-		case p == nil:
-			b.WriteByte('n')
-		case *p:
-			b.WriteByte('t')
-		default:
-			b.WriteByte('f')
-		}
-	}
-	return b.String()
 }
 
 // success renders a success answer as Vepara's token page shows it, with
@@ -63,14 +36,10 @@ func TestParseDocumentedSample(t *testing.T) {
 	if tok.AccessToken != "your generated token" {
 		t.Errorf("AccessToken = %q", tok.AccessToken)
 	}
-	if want := time.Date(2023, 8, 15, 14, 30, 0, 0, time.UTC); !tok.ExpiresAt.Equal(want) || tok.ExpiresAt.Location() != time.UTC {
-		t.Errorf("ExpiresAt = %v, want %v in UTC (17:30 in Turkey)", tok.ExpiresAt, want)
-	}
-	if !tok.IssuedAt.Equal(received) || tok.IssuedAt.Location() != time.UTC {
-		t.Errorf("IssuedAt = %v, want the receipt time %v in UTC", tok.IssuedAt, received)
-	}
-	if got := flags(tok.Capabilities); got != "tttfnt" || tok.Scopes != nil || len(tok.Warnings) != 0 {
-		t.Errorf("flags %s scopes %v warnings %q; want tttfnt, nil, none", got, tok.Scopes, tok.Warnings)
+	// 17:30 in Turkey; issued when received.
+	clientstest.CheckToken(t, tok, clientstest.TokenWant{ExpiresAt: time.Date(2023, 8, 15, 14, 30, 0, 0, time.UTC), IssuedAt: received})
+	if got := clientstest.Flags(tok.Capabilities); got != "tttfnt" {
+		t.Errorf("flags = %s, want tttfnt", got)
 	}
 }
 
@@ -81,14 +50,13 @@ func TestParseSuccess(t *testing.T) {
 	receivedUTC := received.UTC()
 	iat := time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)
 	exp := iat.Add(90 * time.Minute)
-	full := makeJWT(t, jwt.MapClaims{"iat": iat.Unix(), "exp": exp.Unix(), "scopes": []string{"payment", "refund"}})
-	noScopes := makeJWT(t, jwt.MapClaims{"iat": iat.Unix(), "exp": exp.Unix()})
-	noExp := makeJWT(t, jwt.MapClaims{"iat": iat.Unix(), "scopes": []string{}})
+	full := clientstest.SignedJWT(t, jwt.MapClaims{"iat": iat.Unix(), "exp": exp.Unix(), "scopes": []string{"payment", "refund"}})
+	noScopes := clientstest.SignedJWT(t, jwt.MapClaims{"iat": iat.Unix(), "exp": exp.Unix()})
+	noExp := clientstest.SignedJWT(t, jwt.MapClaims{"iat": iat.Unix(), "scopes": []string{}})
 	// 13:00 in Turkey is 10:00 UTC.
 	turkey := time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name     string
-		status   int
 		body     string
 		expires  time.Time
 		issued   time.Time
@@ -118,37 +86,16 @@ func TestParseSuccess(t *testing.T) {
 			expires: receivedUTC.Add(2 * time.Hour), issued: receivedUTC, warnings: 1},
 		{name: "expired_at a number: receipt plus 2h and a warning", body: success("opaque-7", `,"is_3d":1,"expired_at":1773482400`),
 			expires: receivedUTC.Add(2 * time.Hour), issued: receivedUTC, warnings: 1},
-		{name: "status_code 100 alone", body: `{"status_code":100,"status_description":"Successfully Generated token","data":{"token":"opaque-8","is_3d":1,"expired_at":"2026-03-14 13:00:00"}}`,
-			expires: turkey, issued: receivedUTC},
-		{name: "status_code 100 as a string", body: `{"status_code":"100","data":{"token":"opaque-9","is_3d":1}}`,
-			expires: receivedUTC.Add(2 * time.Hour), issued: receivedUTC},
 		{name: "status in another letter case", body: `{"status":" Success ","data":{"token":"opaque-10","is_3d":1}}`,
-			expires: receivedUTC.Add(2 * time.Hour), issued: receivedUTC},
-		{name: "success with HTTP 500", status: 500, body: success("opaque-11", `,"is_3d":1`),
 			expires: receivedUTC.Add(2 * time.Hour), issued: receivedUTC},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status := tt.status
-			if status == 0 {
-				status = http.StatusOK
-			}
-			tok, err := vepara.Parse(response(status, tt.body), received)
+			tok, err := vepara.Parse(response(http.StatusOK, tt.body), received)
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			if !tok.ExpiresAt.Equal(tt.expires) || tok.ExpiresAt.Location() != time.UTC {
-				t.Errorf("ExpiresAt = %v, want %v in UTC", tok.ExpiresAt, tt.expires)
-			}
-			if !tok.IssuedAt.Equal(tt.issued) || tok.IssuedAt.Location() != time.UTC {
-				t.Errorf("IssuedAt = %v, want %v in UTC", tok.IssuedAt, tt.issued)
-			}
-			if fmt.Sprint(tok.Scopes) != fmt.Sprint(tt.scopes) || (tok.Scopes == nil) != (tt.scopes == nil) {
-				t.Errorf("Scopes = %#v, want %#v", tok.Scopes, tt.scopes)
-			}
-			if len(tok.Warnings) != tt.warnings {
-				t.Errorf("Warnings = %q, want %d", tok.Warnings, tt.warnings)
-			}
+			clientstest.CheckToken(t, tok, clientstest.TokenWant{ExpiresAt: tt.expires, IssuedAt: tt.issued, Scopes: tt.scopes, Warnings: tt.warnings})
 			for _, w := range tok.Warnings {
 				if !strings.Contains(w, "Vepara's expired_at") || !strings.Contains(w, tok.ExpiresAt.Format(time.RFC3339)) {
 					t.Errorf("warning %q does not name expired_at and the expiry used", w)
@@ -158,55 +105,10 @@ func TestParseSuccess(t *testing.T) {
 	}
 }
 
-// TestParseIs3D maps every is_3d: 0, 1 and 2 as Sipay's, 3 as the branded
-// row (Sipay's 4), anything else all null with a warning naming the value.
-func TestParseIs3D(t *testing.T) {
-	tests := []struct {
-		is3D    string // "" leaves is_3d out
-		flags   string
-		warning string // a substring of the one warning; "" for none
-	}{
-		{"0", "tftfnf", ""},
-		{"1", "tttfnt", ""},
-		{"2", "fttfnf", ""},
-		{"3", "nnftnf", ""},
-		{`"3"`, "nnftnf", ""},
-		{"4", "nnnnnn", "Vepara answered is_3d 4, a payment integration mode this provider does not know (it knows 0, 1, 2 and 3)"},
-		{"7", "nnnnnn", "is_3d 7,"},
-		{`"x"`, "nnnnnn", `is_3d "x",`},
-		{"null", "nnnnnn", "is_3d null,"},
-		{`{"mode":3}`, "nnnnnn", "is_3d (a 10-byte JSON object),"},
-		{"", "nnnnnn", "Vepara's answer has no is_3d"},
-	}
-	for _, tt := range tests {
-		t.Run("is_3d="+tt.is3D, func(t *testing.T) {
-			rest := ""
-			if tt.is3D != "" {
-				rest = `,"is_3d":` + tt.is3D
-			}
-			tok, err := vepara.Parse(response(200, success("opaque-token-0123456789", rest+`,"expired_at":"2026-03-14 13:00:00"`)), time.Now())
-			if err != nil {
-				t.Fatalf("Parse: %v", err)
-			}
-			if got := flags(tok.Capabilities); got != tt.flags {
-				t.Errorf("flags = %s, want %s", got, tt.flags)
-			}
-			if tt.warning == "" {
-				if len(tok.Warnings) != 0 {
-					t.Errorf("Warnings = %q, want none", tok.Warnings)
-				}
-				return
-			}
-			if len(tok.Warnings) != 1 || !strings.Contains(tok.Warnings[0], tt.warning) || !strings.Contains(tok.Warnings[0], "The token is still usable.") {
-				t.Errorf("Warnings = %q, want one containing %q", tok.Warnings, tt.warning)
-			}
-		})
-	}
-}
-
-// TestParseRefusals covers Vepara's failures: the validation envelope
-// (message and field names, never the messages under the fields), the
-// platform's status_code envelope, and answers that are neither.
+// TestParseRefusals covers Vepara's own failures: the validation envelope
+// (message and field names, never the messages under the fields) and
+// answers with another status or neither status nor status_code. The
+// platform's status_code envelope is in sipay's TestPlatformRefusals.
 func TestParseRefusals(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -243,14 +145,6 @@ func TestParseRefusals(t *testing.T) {
 			kind: clients.KindRejected, message: "The app id field is required. (invalid fields: app_id)",
 		},
 		{
-			name: "status_code 30 invalid credentials", status: 200, body: `{"status_code":30,"status_description":"Invalid credentials"}`,
-			kind: clients.KindRejected, code: "30", message: "Invalid credentials",
-		},
-		{
-			name: "status_code 2 invalid credentials", status: 200, body: `{"status_code":"2","status_description":"Geçersiz kimlik bilgileri","data":null}`,
-			kind: clients.KindRejected, code: "2", message: "Geçersiz kimlik bilgileri",
-		},
-		{
 			name: "another status with a message", status: 400, body: `{"status":"error","message":"Üye işyeri pasif."}`,
 			kind: clients.KindRejected, message: "Üye işyeri pasif.",
 		},
@@ -259,15 +153,8 @@ func TestParseRefusals(t *testing.T) {
 			kind: clients.KindRejected, message: "status failed",
 		},
 		{name: "an empty status", status: 200, body: `{"status":" "}`, kind: clients.KindRejected},
-		{name: "success without a token", status: 200, body: success("", `,"is_3d":1`), kind: clients.KindNoToken},
-		{name: "success with a null token", status: 200, body: `{"status":"success","data":{"token":null,"is_3d":1}}`, kind: clients.KindNoToken},
-		{name: "success without data", status: 200, body: `{"status":"success","message":"ok"}`, kind: clients.KindNoToken},
-		{name: "success with a numeric token", status: 200, body: `{"status":"success","data":{"token":12345678}}`, kind: clients.KindMalformed},
-		{name: "success with a control character", status: 200, body: `{"status":"success","data":{"token":"a\nb"}}`, kind: clients.KindMalformed},
-		{name: "status_code not a number", status: 200, body: `{"status_code":"abc","status_description":"x"}`, kind: clients.KindMalformed},
 		{name: "neither status nor status_code", status: 200, body: `{"message":"Server Error"}`, kind: clients.KindMalformed},
 		{name: "Laravel's 500 page", status: 500, body: `{"message":"Server Error"}`, kind: clients.KindHTTPStatus},
-		{name: "a JSON array", status: 200, body: `[1]`, kind: clients.KindMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -289,24 +176,18 @@ func TestParseRefusals(t *testing.T) {
 	}
 }
 
-// TestClassify pins which answers are never retried, whatever their HTTP
-// status: the validation envelope and the platform's codes for bad input
-// and invalid credentials. A success, even with such a code, is not.
+// TestClassify pins Vepara's own verdicts: the validation envelope is never
+// retried, whatever its HTTP status; a success, even with a platform code
+// that sipay's TestPlatformClassify calls final, is left to the status.
 func TestClassify(t *testing.T) {
 	for body, want := range map[string]clients.Verdict{
 		`{"message":"The app secret field must be a string.","errors":{"app_secret":["The app secret field must be a string."]}}`: clients.Final,
 		`{"errors":{}}`: clients.Final,
-		`{"status_code":30,"status_description":"Invalid credentials"}`:        clients.Final,
-		`{"status_code":"2","status_description":"Geçersiz kimlik bilgileri"}`: clients.Final,
-		`{"status_code":1,"status_description":"app id alanı gereklidir."}`:    clients.Final,
-		`{"status":"success","status_code":30,"data":{"token":"x"}}`:           clients.ByStatus,
-		`{"status":"success","data":{"token":"x","is_3d":1}}`:                  clients.ByStatus,
-		`{"status_code":7,"status_description":"x"}`:                           clients.ByStatus,
-		`{"status":"error","message":"x"}`:                                     clients.ByStatus,
-		`{"message":"Too Many Attempts."}`:                                     clients.ByStatus,
-		`{"errors":["a list is not Laravel's validation envelope"]}`:           clients.ByStatus,
-		`<html>502 Bad Gateway</html>`:                                         clients.ByStatus,
-		``:                                                                     clients.ByStatus,
+		`{"status":"success","status_code":30,"data":{"token":"x"}}`: clients.ByStatus,
+		`{"status":"success","data":{"token":"x","is_3d":1}}`:        clients.ByStatus,
+		`{"status":"error","message":"x"}`:                           clients.ByStatus,
+		`{"message":"Too Many Attempts."}`:                           clients.ByStatus,
+		`{"errors":["a list is not Laravel's validation envelope"]}`: clients.ByStatus,
 	} {
 		for _, status := range []int{200, 422, 500, 503} {
 			if got := vepara.Classify(status, []byte(body)); got != want {
