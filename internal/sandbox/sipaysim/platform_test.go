@@ -421,3 +421,20 @@ func TestPlatformConcurrentIssue(t *testing.T) {
 		}
 	})
 }
+
+// TestRefusalIsTheRealOne checks that Refusal answers exactly as the
+// emulator refuses a wrong secret.
+func TestRefusalIsTheRealOne(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, d dialect) {
+		emu, ts := d.start(t)
+		refused := post(t, ts, body(d.appID, "wrong"))
+		f := emu.Refusal("Invalid credentials")
+		f.Times = 1
+		emu.Faults().Inject(f)
+		got := post(t, ts, d.fixtureBody())
+		if got.status != refused.status || !bytes.Equal(got.body, refused.body) || got.header.Get("Content-Type") != refused.header.Get("Content-Type") {
+			t.Errorf("Refusal = HTTP %d %s %s, want HTTP %d %s %s", got.status, got.header.Get("Content-Type"), got.body,
+				refused.status, refused.header.Get("Content-Type"), refused.body)
+		}
+	})
+}

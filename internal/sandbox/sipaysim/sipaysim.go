@@ -169,8 +169,9 @@ type Dialect interface {
 	// Refuse checks a request's fields (nil when Laravel sees none) before
 	// the credentials are looked at, and reports whether it refuses them.
 	Refuse(fields map[string]json.RawMessage) (status int, body any, refused bool)
-	// Deny answers credentials the gateway does not know.
-	Deny() (status int, body any)
+	// Deny answers credentials the gateway does not know, with message as
+	// its description, or the gateway's own when message is empty.
+	Deny(message string) (status int, body any)
 	// Success is a successful answer; token and expiresAt are nil when the
 	// merchant leaves them out.
 	Success(token *string, is3D json.RawMessage, expiresAt *string) (status int, body any)
@@ -221,11 +222,13 @@ func (s *Server) Credentials() []simkit.Credential {
 	return out
 }
 
-// Refusal answers as the emulator refuses bad credentials: status_code 30
-// at HTTP 200, with message as status_description.
+// Refusal answers as the emulator refuses bad credentials, in its
+// dialect's words (Sipay's status_code 30, Vepara's 2), with message as the
+// description.
 func (s *Server) Refusal(message string) simkit.Fault {
-	body, _ := json.Marshal(failure{StatusCode: StatusInvalidCredentials, StatusDescription: message}) // strings always marshal
-	return simkit.Fault{Kind: simkit.Raw, Status: http.StatusOK, ContentType: "application/json", Body: string(body)}
+	status, deny := s.dialect.Deny(message)
+	body, _ := json.Marshal(deny) // the dialects' bodies always marshal
+	return simkit.Fault{Kind: simkit.Raw, Status: status, ContentType: "application/json", Body: string(body)}
 }
 
 // failure is Sipay's failure body. Data is a pointer so validation
@@ -287,7 +290,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	appID, appSecret := fieldText(fields["app_id"]), fieldText(fields["app_secret"])
 	i, known := s.byID[appID]
 	if !known || subtle.ConstantTimeCompare([]byte(appSecret), []byte(s.merchants[i].AppSecret)) != 1 {
-		status, body := s.dialect.Deny()
+		status, body := s.dialect.Deny("")
 		writeJSON(w, status, body)
 		return
 	}
@@ -311,8 +314,11 @@ func (sipay) Refuse(fields map[string]json.RawMessage) (int, any, bool) {
 }
 
 // Deny answers status_code 30, as Sipay's PHP SDK knows it.
-func (sipay) Deny() (int, any) {
-	return http.StatusOK, failure{StatusCode: StatusInvalidCredentials, StatusDescription: descInvalidCredentials}
+func (sipay) Deny(message string) (int, any) {
+	if message == "" {
+		message = descInvalidCredentials
+	}
+	return http.StatusOK, failure{StatusCode: StatusInvalidCredentials, StatusDescription: message}
 }
 
 // Success answers status_code 100 with expires_at.

@@ -1,7 +1,6 @@
 package sipaysim_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -144,20 +143,5 @@ func TestBaseURL(t *testing.T) {
 		if got := sipaysim.BaseURL(in); got != want {
 			t.Errorf("BaseURL(%q) = %q, want %q", in, got, want)
 		}
-	}
-}
-
-// TestRefusalIsTheRealOne checks that Refusal answers exactly as the
-// emulator refuses a wrong secret.
-func TestRefusalIsTheRealOne(t *testing.T) {
-	emu, ts := sipayDialect.start(t)
-	refused := post(t, ts, body(sipayDialect.appID, "wrong"))
-	f := emu.Refusal("Invalid credentials")
-	f.Times = 1
-	emu.Faults().Inject(f)
-	got := post(t, ts, sipayDialect.fixtureBody())
-	if got.status != refused.status || !bytes.Equal(got.body, refused.body) || got.header.Get("Content-Type") != refused.header.Get("Content-Type") {
-		t.Errorf("Refusal = HTTP %d %s %s, want HTTP %d %s %s", got.status, got.header.Get("Content-Type"), got.body,
-			refused.status, refused.header.Get("Content-Type"), refused.body)
 	}
 }

@@ -181,8 +181,11 @@ func (Dialect) Refuse(fields map[string]json.RawMessage) (int, any, bool) {
 
 // Deny answers unknown credentials with the platform's envelope, as Sipay's
 // documentation shows it: the token page of Vepara does not show one.
-func (Dialect) Deny() (int, any) {
-	return http.StatusOK, map[string]any{"status_code": StatusInvalidCredentials, "status_description": descInvalidCredentials}
+func (Dialect) Deny(message string) (int, any) {
+	if message == "" {
+		message = descInvalidCredentials
+	}
+	return http.StatusOK, map[string]any{"status_code": StatusInvalidCredentials, "status_description": message}
 }
 
 // Success is the token page's answer, with expired_at.

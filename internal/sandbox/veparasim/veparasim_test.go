@@ -116,7 +116,8 @@ func TestAnswers(t *testing.T) {
 			`{"status":"success","message":"Token başarıyla alındı.","data":{"token":"tok-1","is_3d":1,"expired_at":"2026-03-14 17:30:00"}}`},
 		{"success without token, is_3d or expired_at", func() (int, any) { return d.Success(nil, nil, nil) },
 			`{"status":"success","message":"Token başarıyla alındı.","data":{}}`},
-		{"unknown credentials", d.Deny, `{"status_code":2,"status_description":"Invalid credentials"}`},
+		{"unknown credentials", func() (int, any) { return d.Deny("") }, `{"status_code":2,"status_description":"Invalid credentials"}`},
+		{"a refusal's own words", func() (int, any) { return d.Deny("Geçersiz anahtar") }, `{"status_code":2,"status_description":"Geçersiz anahtar"}`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			status, body := tt.answer()
