@@ -106,8 +106,12 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		src, err := globOne(opts.Root, extra.Glob)
+		if err != nil {
+			return nil, err
+		}
 		dst := filepath.Join(opts.Out, name)
-		if err := copyFile(filepath.Join(opts.Root, extra.Glob), dst); err != nil {
+		if err := copyFile(src, dst); err != nil {
 			return nil, err
 		}
 		if strings.HasSuffix(name, "_manifest.json") {
@@ -278,6 +282,20 @@ func fileSHA256(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// globOne returns the one file glob matches under root. goreleaser renames
+// a checksum extra file by its name_template, so its glob must match
+// exactly one file.
+func globOne(root, glob string) (string, error) {
+	matches, err := filepath.Glob(filepath.Join(root, glob))
+	if err != nil {
+		return "", fmt.Errorf("checksum extra_files glob %q: %w", glob, err)
+	}
+	if len(matches) != 1 {
+		return "", fmt.Errorf("checksum extra_files glob %q matches %d files; with a name_template it must match exactly one", glob, len(matches))
+	}
+	return matches[0], nil
 }
 
 func copyFile(src, dst string) error {

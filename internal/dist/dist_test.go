@@ -133,6 +133,17 @@ func TestParseConfigRefusesWhatItCannotMirror(t *testing.T) {
 	}
 }
 
+func TestGlobOne(t *testing.T) {
+	if got, err := globOne(root, "terraform-registry-*.json"); err != nil || filepath.Base(got) != "terraform-registry-manifest.json" {
+		t.Errorf("globOne = %q, %v; want the manifest", got, err)
+	}
+	for _, bad := range []string{"no-such-file.json", "*.md"} {
+		if got, err := globOne(root, bad); err == nil {
+			t.Errorf("globOne(%q) = %q; want an error, since it must match exactly one file", bad, got)
+		}
+	}
+}
+
 func TestCheckVersion(t *testing.T) {
 	for _, ok := range []string{"0.1.0", "1.2.3", "10.20.30", "1.0.0-rc.1", "1.0.0-alpha"} {
 		if err := CheckVersion(ok); err != nil {
