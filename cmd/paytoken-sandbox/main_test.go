@@ -6,11 +6,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/gateways"
 )
 
 // TestRun starts the sandbox for a moment and checks what it prints and the
-// environment file it writes: a base URL for each gateway on loopback and
-// each gateway's credentials under the provider's variable names.
+// environment file it writes: a base URL for each registered gateway on
+// loopback and each of its settings under the provider's variable names.
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
 	envFile := filepath.Join(dir, "sandbox.env")
@@ -23,14 +26,16 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{
-		"export PAYTOKEN_SIPAY_BASE_URL='http://127.0.0.1:", "/ccpayment'",
-		"export PAYTOKEN_SIPAY_APP_ID='", "export PAYTOKEN_SIPAY_APP_SECRET='",
-		"export PAYTOKEN_TAHSILAT_BASE_URL='http://127.0.0.1:", "export PAYTOKEN_TAHSILAT_SECRET_KEY='sk_test_",
-		"export PAYTOKEN_IYZICO_BASE_URL='http://127.0.0.1:", "export PAYTOKEN_IYZICO_API_KEY='",
-		"export PAYTOKEN_IYZICO_SECRET_KEY='", "export PAYTOKEN_IYZICO_SESSION_TOKEN='", "export PAYTOKEN_IYZICO_MEMBER_IDENTIFIER='",
-		"export PAYTOKEN_VEPARA_BASE_URL='http://127.0.0.1:", "export PAYTOKEN_VEPARA_APP_ID='", "export PAYTOKEN_VEPARA_APP_SECRET='",
-	} {
+	wants := []string{"export PAYTOKEN_TAHSILAT_SECRET_KEY='sk_test_"}
+	var served []string
+	for _, spec := range gateways.All() {
+		wants = append(wants, "export "+clients.EnvVar(spec.Name, "base_url")+"='http://127.0.0.1:")
+		for _, f := range spec.Settings {
+			wants = append(wants, "export "+clients.EnvVar(spec.Name, f.Name)+"='")
+		}
+		served = append(served, spec.Name+" 0")
+	}
+	for _, want := range wants {
 		if !bytes.Contains(env, []byte(want)) {
 			t.Errorf("the environment file lacks %q:\n%s", want, env)
 		}
@@ -39,7 +44,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("the environment file sets variables the provider does not read:\n%s", env)
 	}
 	printed := out.String()
-	for _, want := range []string{"sipay", "tahsilat", "iyzico", "vepara", "base_url = http://127.0.0.1:", "Stopped. Token calls served: iyzico 0, sipay 0, tahsilat 0, vepara 0."} {
+	for _, want := range []string{"base_url = http://127.0.0.1:", "Stopped. Token calls served: " + strings.Join(served, ", ") + "."} {
 		if !strings.Contains(printed, want) {
 			t.Errorf("the output lacks %q:\n%s", want, printed)
 		}

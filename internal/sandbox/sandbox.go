@@ -18,6 +18,8 @@ import (
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/gateways"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/iyzicosim"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/paybullsim"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/qnbpaysim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/sipaysim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/tahsilatsim"
@@ -37,6 +39,8 @@ var emulators = []emulator{
 	{"sipay", func() simkit.Emulator { return sipaysim.New() }, sipaysim.BasePath},
 	{"tahsilat", func() simkit.Emulator { return tahsilatsim.New() }, ""},
 	{"vepara", func() simkit.Emulator { return veparasim.New() }, veparasim.BasePath},
+	{"qnbpay", func() simkit.Emulator { return qnbpaysim.New() }, qnbpaysim.BasePath},
+	{"paybull", func() simkit.Emulator { return paybullsim.New() }, paybullsim.BasePath},
 }
 
 // Gateway is one running emulator.

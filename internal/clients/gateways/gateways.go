@@ -7,6 +7,8 @@ import (
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/iyzico"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/paybull"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/qnbpay"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/sipay"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/tahsilat"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/vepara"
@@ -17,6 +19,8 @@ var specs = []*clients.Spec{
 	tahsilat.Spec(),
 	iyzico.Spec(),
 	vepara.Spec(),
+	qnbpay.Spec(),
+	paybull.Spec(),
 }
 
 // All returns every gateway's Spec, sorted by name.

@@ -53,17 +53,45 @@ func ParseTurkeyTime(s string) (time.Time, error) {
 
 // Classify reads an answer for retries, as the token request's Classify
 // hook. A refusal for invalid credentials or bad input is Final whatever the
-// HTTP status, since Sipay's status_code, not the HTTP status, says what
-// happened. Anything else is left to the HTTP status.
+// HTTP status, since the platform's status_code, not the HTTP status, says
+// what happened. Anything else is left to the HTTP status.
 func Classify(_ int, body []byte) clients.Verdict {
 	var env envelope
-	if json.Unmarshal(body, &env) != nil {
+	if json.Unmarshal(Object(body), &env) != nil {
 		return clients.ByStatus
 	}
 	if code, ok := IntValue(env.StatusCode); ok && finalCodes[code] {
 		return clients.Final
 	}
 	return clients.ByStatus
+}
+
+// Object returns the platform's answer object in body: body itself, or the
+// first element of a JSON array whose first element is an object, the form
+// in which QNBpay refuses (HTTP 400 with [{"status_code":2,…}]). Anything
+// else is returned as it is, for the caller's decoding to describe.
+func Object(body []byte) []byte {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '[' {
+		return body
+	}
+	var elems []json.RawMessage
+	if json.Unmarshal(trimmed, &elems) != nil || len(elems) == 0 || !isObject(elems[0]) {
+		return body
+	}
+	return elems[0]
+}
+
+// DecodeEnvelope decodes the answer object of resp (see Object) into env,
+// with an error that describes the body without quoting it.
+func DecodeEnvelope(resp *clients.Response, env any) error {
+	obj := Object(resp.Body)
+	if trimmed := bytes.TrimSpace(obj); len(trimmed) > 0 && trimmed[0] == '[' && json.Valid(trimmed) {
+		return errors.New("the response is a JSON array without the platform's answer object as its first element")
+	}
+	inner := *resp
+	inner.Body = obj
+	return inner.DecodeJSON(env)
 }
 
 // envelope is every answer's outer shape. Fields stay raw because Sipay's
@@ -85,22 +113,30 @@ type payload struct {
 // issue time when the token is not a JWT with iat. Success is status_code
 // 100 (a JSON number or a numeric string) whatever the HTTP status; any
 // other code is a KindRejected *clients.Error carrying Sipay's code and
-// status_description. The returned times are in UTC. Parse is pure: it
+// status_description. The answer may be an object or an array whose first
+// element is that object. The returned times are in UTC. Parse is pure: it
 // reads only its arguments.
 func Parse(resp *clients.Response, receivedAt time.Time) (*clients.Token, error) {
+	return Sipay.Parse(resp, receivedAt)
+}
+
+// Parse reads the deployment's answer to a token call, as the package's
+// Parse reads Sipay's, with the deployment's name in errors and its title
+// in warnings.
+func (d Deployment) Parse(resp *clients.Response, receivedAt time.Time) (*clients.Token, error) {
 	if resp == nil {
-		return nil, &clients.Error{Gateway: Name, Kind: clients.KindMalformed, Err: errors.New("there was no response")}
+		return nil, &clients.Error{Gateway: d.Name, Kind: clients.KindMalformed, Err: errors.New("there was no response")}
 	}
 	var env envelope
-	if err := resp.DecodeJSON(&env); err != nil {
-		return nil, resp.Malformed(Name, err)
+	if err := DecodeEnvelope(resp, &env); err != nil {
+		return nil, resp.Malformed(d.Name, err)
 	}
 	if isNull(env.StatusCode) {
-		return nil, resp.Malformed(Name, errors.New("the response has no status_code"))
+		return nil, resp.Malformed(d.Name, errors.New("the response has no status_code"))
 	}
 	code, ok := IntValue(env.StatusCode)
 	if !ok {
-		return nil, resp.Malformed(Name, errors.New("the response's status_code is not a number"))
+		return nil, resp.Malformed(d.Name, errors.New("the response's status_code is not a number"))
 	}
 	var data payload
 	if isObject(env.Data) {
@@ -109,13 +145,13 @@ func Parse(resp *clients.Response, receivedAt time.Time) (*clients.Token, error)
 		_ = json.Unmarshal(env.Data, &data)
 	}
 	if code != StatusSuccess {
-		return nil, Refused(resp, Name, code, env.StatusDescription)
+		return nil, Refused(resp, d.Name, code, env.StatusDescription)
 	}
-	token, err := ReadToken(resp, Name, data.Token)
+	token, err := ReadToken(resp, d.Name, data.Token)
 	if err != nil {
 		return nil, err
 	}
-	return normalise(token, data, receivedAt.UTC()), nil
+	return normalise(d.Title, token, data, receivedAt.UTC()), nil
 }
 
 // ReadToken reads data.token of a successful answer from gateway: a
@@ -150,8 +186,9 @@ func Refused(resp *clients.Response, gateway string, code int64, description jso
 	return resp.Rejected(gateway, strconv.FormatInt(code, 10), message)
 }
 
-// normalise builds the token from a successful answer's data.
-func normalise(token string, data payload, receivedAt time.Time) *clients.Token {
+// normalise builds the token from a successful answer's data, with the
+// warnings in the words of the gateway called title.
+func normalise(title, token string, data payload, receivedAt time.Time) *clients.Token {
 	tok := &clients.Token{AccessToken: token, IssuedAt: receivedAt}
 	claims, isJWT := jwtclaims.Read(token)
 	if isJWT {
@@ -181,21 +218,22 @@ func normalise(token string, data payload, receivedAt time.Time) *clients.Token 
 			tok.ExpiresAt = at
 		} else {
 			tok.Warnings = append(tok.Warnings, fmt.Sprintf(
-				"Sipay's expires_at %s could not be read as Turkey time in the form YYYY-MM-DD hh:mm:ss, "+
+				"%s's expires_at %s could not be read as Turkey time in the form YYYY-MM-DD hh:mm:ss, "+
 					"so the expiry was taken from %s instead: %s.",
-				Describe(data.ExpiresAt, token), fallbackName, fallback.Format(time.RFC3339)))
+				title, Describe(data.ExpiresAt, token), fallbackName, fallback.Format(time.RFC3339)))
 		}
 	}
 
 	var warning string
-	tok.Capabilities, warning = Is3DCapabilities("Sipay", data.Is3D, BrandedIs3D, token)
+	tok.Capabilities, warning = Is3DCapabilities(title, data.Is3D, BrandedIs3D, token)
 	if warning != "" {
 		tok.Warnings = append(tok.Warnings, warning)
 	}
 	return tok
 }
 
-// BrandedIs3D is Sipay's is_3d for its branded payment page.
+// BrandedIs3D is Sipay's is_3d for its branded payment page, which QNBpay
+// and PayBull share.
 const BrandedIs3D = 4
 
 // Is3DCapabilities maps is_3d, a merchant's payment integration mode on the

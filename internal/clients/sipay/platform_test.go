@@ -8,6 +8,8 @@ import (
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/clientstest"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/paybull"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/qnbpay"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/sipay"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/vepara"
 )
@@ -30,14 +32,21 @@ type platform struct {
 	success func(data string) string
 }
 
-var platforms = []platform{
-	{
+// sipayRow is Sipay's row.
+func sipayRow() platform {
+	return platform{
 		name: "sipay", title: "Sipay", branded: 4, foreign: 3, expiry: "expires_at",
 		parse: sipay.Parse, classify: sipay.Classify,
 		success: func(data string) string {
 			return `{"status_code":100,"status_description":"Successfully Generated token","data":` + data + `}`
 		},
-	},
+	}
+}
+
+var platforms = []platform{
+	sipayRow(),
+	deployment("qnbpay", "QNBpay", qnbpay.QNBpay.Parse),
+	deployment("paybull", "PayBull", paybull.PayBull.Parse),
 	{
 		name: "vepara", title: "Vepara", branded: 3, foreign: 4, expiry: "expired_at",
 		parse: vepara.Parse, classify: vepara.Classify,
@@ -45,6 +54,13 @@ var platforms = []platform{
 			return `{"status":"success","message":"Token başarıyla alındı.","data":` + data + `}`
 		},
 	},
+}
+
+// deployment is a gateway that answers in Sipay's words under its own name.
+func deployment(name, title string, parse func(*clients.Response, time.Time) (*clients.Token, error)) platform {
+	p := sipayRow()
+	p.name, p.title, p.parse = name, title, parse
+	return p
 }
 
 // forEachPlatform runs test once for each gateway on the platform.
@@ -311,5 +327,61 @@ func TestPlatformNilResponse(t *testing.T) {
 		if e, ok := clients.AsError(err); !ok || e.Kind != clients.KindMalformed || e.Gateway != p.name || tok != nil {
 			t.Errorf("Parse(nil) = %v, %v; want a malformed *clients.Error", tok, err)
 		}
+	})
+}
+
+// TestPlatformArrayAnswers covers the platform's answers as a JSON array
+// whose first element is the answer object, the form in which QNBpay
+// refuses: read as the object itself, whatever the HTTP status, so a
+// refusal for invalid credentials is a final refusal with the gateway's
+// code and message, and an array without such an object is unreadable.
+func TestPlatformArrayAnswers(t *testing.T) {
+	forEachPlatform(t, func(t *testing.T, p platform) {
+		refusals := []struct {
+			name, body, code, message string
+			status                    int
+		}{
+			{"QNBpay's documented refusal", `[{"status_code":2,"status_description":"Invalid credentials"}]`, "2", "Invalid credentials", 400},
+			{"status_code 30 at HTTP 200", ` [ {"status_code":30,"status_description":"Invalid credentials","data":null} ] `, "30", "Invalid credentials", 200},
+			{"validation, further elements ignored", `[{"status_code":"1","status_description":"app id alanı gereklidir."},{"status_code":100}]`, "1", "app id alanı gereklidir.", 422},
+			{"another code at HTTP 503", `[{"status_code":41,"status_description":"Merchant is passive"}]`, "41", "Merchant is passive", 503},
+		}
+		for _, tt := range refusals {
+			t.Run(tt.name, func(t *testing.T) {
+				_, err := p.parse(response(tt.status, tt.body), time.Now())
+				e, ok := clients.AsError(err)
+				if !ok || e.Kind != clients.KindRejected || e.Gateway != p.name || e.Code != tt.code || e.Message != tt.message {
+					t.Fatalf("Parse = %v; want a %s rejection with code %s quoting %q", err, p.name, tt.code, tt.message)
+				}
+				final := tt.code != "41"
+				if got := p.classify(tt.status, []byte(tt.body)) == clients.Final; got != final {
+					t.Errorf("Classify final = %t, want %t", got, final)
+				}
+			})
+		}
+		t.Run("success", func(t *testing.T) {
+			tok, err := p.parse(response(200, "["+p.success(`{"token":"opaque-7","is_3d":1}`)+"]"), time.Now())
+			if err != nil || tok.AccessToken != "opaque-7" {
+				t.Fatalf("Parse = %v, %v; want the token opaque-7", tok, err)
+			}
+		})
+		for name, body := range map[string]string{
+			"empty array":       `[]`,
+			"array of numbers":  `[2,"Invalid credentials"]`,
+			"object second":     `[null,{"status_code":2}]`,
+			"nested array":      `[[{"status_code":2}]]`,
+			"array of an array": `[["x"]]`,
+		} {
+			t.Run(name, func(t *testing.T) {
+				_, err := p.parse(response(400, body), time.Now())
+				e, ok := clients.AsError(err)
+				if !ok || e.Kind != clients.KindHTTPStatus || e.Code != "" || !strings.Contains(err.Error(), "JSON array without the platform's answer object") {
+					t.Errorf("Parse = %v; want an unreadable answer at HTTP 400 that says why", err)
+				}
+			})
+		}
+		clientstest.CheckTokenBodies(t, p.name, "2", func(status int, body []byte) (*clients.Token, error) {
+			return p.parse(response(status, "["+string(body)+"]"), time.Now())
+		})
 	})
 }

@@ -37,22 +37,49 @@ const (
 	SettingAppSecret = "app_secret"
 )
 
+// Sipay is Sipay itself among the gateways that answer the platform's token
+// call in Sipay's words.
+var Sipay = Deployment{Name: Name, Title: "Sipay", ProductionURL: ProductionURL, SandboxURL: SandboxURL}
+
 // Spec describes the Sipay gateway for the provider. It returns a fresh
 // Spec on each call so no caller can change another's.
-func Spec() *clients.Spec {
+func Spec() *clients.Spec { return Sipay.Spec() }
+
+// Deployment is a gateway that runs Sipay's ccpayment platform under its own
+// name and hosts and answers exactly as Sipay does, status_code and is_3d
+// table included, such as QNBpay and PayBull. Its client, parser and retry
+// rules are Sipay's; only the names in its errors and warnings and its
+// hosts are its own.
+type Deployment struct {
+	// Name and Title are the gateway's name in configurations and its
+	// display name.
+	Name, Title string
+	// ProductionURL and SandboxURL are its documented base URLs.
+	ProductionURL, SandboxURL string
+}
+
+// Spec describes the deployment for the provider, with a fresh Spec on each
+// call.
+func (d Deployment) Spec() *clients.Spec {
 	return &clients.Spec{
-		Name:          Name,
-		Title:         "Sipay",
-		ProductionURL: ProductionURL,
-		SandboxURL:    SandboxURL,
-		Settings:      Settings(Name, "Sipay"),
-		New:           New,
+		Name:          d.Name,
+		Title:         d.Title,
+		ProductionURL: d.ProductionURL,
+		SandboxURL:    d.SandboxURL,
+		Settings:      Settings(d.Name, d.Title),
+		New:           d.New,
 	}
 }
 
+// New returns a client of the deployment for one merchant; it fails as
+// the package's New does.
+func (d Deployment) New(cfg clients.Config) (clients.Gateway, error) {
+	return NewClient(cfg, d.Spec(), d.Parse, Classify)
+}
+
 // Settings returns the provider settings of a gateway on Sipay's ccpayment
-// platform, Sipay itself or Vepara: the merchant's app_id and app_secret
-// from the panel of the gateway called title.
+// platform, such as Sipay itself, Vepara or QNBpay: the merchant's app_id
+// and app_secret from the panel of the gateway called title.
 func Settings(name, title string) []clients.Field {
 	needed := "Needed only when a `paytoken_token` for `" + name + "` is opened or read."
 	return []clients.Field{
@@ -78,7 +105,7 @@ func Settings(name, title string) []clients.Field {
 // *clients.MissingSettingError naming the first missing credential, before
 // any request is made. A nil cfg.HTTP gets the HTTP layer's defaults.
 func New(cfg clients.Config) (clients.Gateway, error) {
-	return NewClient(cfg, Spec(), Parse, Classify)
+	return Sipay.New(cfg)
 }
 
 // NewClient returns a client of the ccpayment platform's token call, POST

@@ -76,7 +76,7 @@ type payload struct {
 func Classify(status int, body []byte) clients.Verdict {
 	var env envelope
 	switch {
-	case json.Unmarshal(body, &env) != nil, env.succeeded():
+	case json.Unmarshal(sipay.Object(body), &env) != nil, env.succeeded():
 		return clients.ByStatus
 	case sipay.Classify(status, body) == clients.Final, env.validation():
 		return clients.Final
@@ -90,14 +90,15 @@ func Classify(status int, body []byte) clients.Verdict {
 // data.token. A refusal is a KindRejected *clients.Error: the platform's
 // status_code with its status_description, the validation envelope with
 // its message and the names of the refused fields (never their messages,
-// which may quote what was sent), or another status with its message. The
-// returned times are in UTC. Parse is pure: it reads only its arguments.
+// which may quote what was sent), or another status with its message. Like
+// every answer of the platform, it may come as an object or as an array
+// whose first element is that object. The returned times are in UTC. Parse is pure: it reads only its arguments.
 func Parse(resp *clients.Response, receivedAt time.Time) (*clients.Token, error) {
 	if resp == nil {
 		return nil, &clients.Error{Gateway: Name, Kind: clients.KindMalformed, Err: errors.New("there was no response")}
 	}
 	var env envelope
-	if err := resp.DecodeJSON(&env); err != nil {
+	if err := sipay.DecodeEnvelope(resp, &env); err != nil {
 		return nil, resp.Malformed(Name, err)
 	}
 	if !env.succeeded() {

@@ -14,6 +14,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/paybullsim"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/qnbpaysim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/sipaysim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/veparasim"
@@ -35,6 +37,7 @@ type dialect struct {
 	noFields       string
 	noFieldsStatus int
 	denied         string
+	deniedStatus   int
 	// expiry is the dialect's spelling of the expiry field; otherExpiry is
 	// the other dialect's, which it never sends.
 	expiry, otherExpiry string
@@ -46,7 +49,7 @@ var (
 	sipayDialect = dialect{
 		name: "sipay", new: sipaysim.New,
 		appID: "sandbox-sipay-is3d-1", appSecret: "sandbox-secret-is3d-1",
-		noFields: appIDRequired, noFieldsStatus: http.StatusOK, denied: invalidCredentials,
+		noFields: appIDRequired, noFieldsStatus: http.StatusOK, denied: invalidCredentials, deniedStatus: http.StatusOK,
 		expiry: "expires_at", otherExpiry: "expired_at",
 		envelope: map[string]string{"status_code": "100", "status_description": `"Successfully Generated token"`},
 	}
@@ -57,11 +60,29 @@ var (
 			`"errors":{"app_id":["The app id field is required."],"app_secret":["The app secret field is required."]}}`,
 		noFieldsStatus: http.StatusUnprocessableEntity,
 		denied:         `{"status_code":2,"status_description":"Invalid credentials"}`,
+		deniedStatus:   http.StatusOK,
 		expiry:         "expired_at", otherExpiry: "expires_at",
 		envelope: map[string]string{"status": `"success"`, "message": `"Token başarıyla alındı."`},
 	}
-	dialects = []dialect{sipayDialect, veparaDialect}
+	// QNBpay refuses as its token page shows, HTTP 400 with the failure
+	// object in an array; PayBull, whose page shows no refusal, alike.
+	qnbpayDialect  = namedDialect("qnbpay", qnbpaysim.New)
+	paybullDialect = namedDialect("paybull", paybullsim.New)
+	dialects       = []dialect{sipayDialect, veparaDialect, qnbpayDialect, paybullDialect}
 )
+
+// namedDialect is a gateway that answers in Sipay's words under its own
+// name, with its refusals in an array at HTTP 400.
+func namedDialect(name string, newServer func(...sipaysim.Option) *sipaysim.Server) dialect {
+	return dialect{
+		name: name, new: newServer,
+		appID: "sandbox-" + name + "-is3d-1", appSecret: "sandbox-" + name + "-secret-is3d-1",
+		noFields: "[" + appIDRequired + "]", noFieldsStatus: http.StatusBadRequest,
+		denied: `[{"status_code":2,"status_description":"Invalid credentials"}]`, deniedStatus: http.StatusBadRequest,
+		expiry: "expires_at", otherExpiry: "expired_at",
+		envelope: sipayDialect.envelope,
+	}
+}
 
 // body is a token request's JSON body with these credentials.
 func body(appID, appSecret string) string {
@@ -213,11 +234,11 @@ func TestPlatformRequests(t *testing.T) {
 			{name: "form-encoded", method: "POST", path: sipaysim.TokenPath, contentType: "application/x-www-form-urlencoded",
 				body: "app_id=" + d.appID + "&app_secret=" + d.appSecret, status: d.noFieldsStatus, want: d.noFields},
 			{name: "wrong secret", method: "POST", path: sipaysim.TokenPath, contentType: "application/json",
-				body: body(d.appID, strings.Replace(d.appSecret, "is3d-1", "is3d-2", 1)), status: 200, want: d.denied},
+				body: body(d.appID, strings.Replace(d.appSecret, "is3d-1", "is3d-2", 1)), status: d.deniedStatus, want: d.denied},
 			{name: "secret with different case", method: "POST", path: sipaysim.TokenPath, contentType: "application/json",
-				body: body(d.appID, strings.ToUpper(d.appSecret)), status: 200, want: d.denied},
+				body: body(d.appID, strings.ToUpper(d.appSecret)), status: d.deniedStatus, want: d.denied},
 			{name: "unknown app_id", method: "POST", path: sipaysim.TokenPath, contentType: "application/json",
-				body: `{"app_id":"077faac7dba364b3f058193de9fea2e6","app_secret":"bb18138fbd6fe9a2512e8933e6f37a01"}`, status: 200, want: d.denied},
+				body: `{"app_id":"077faac7dba364b3f058193de9fea2e6","app_secret":"bb18138fbd6fe9a2512e8933e6f37a01"}`, status: d.deniedStatus, want: d.denied},
 			{name: "body too large", method: "POST", path: sipaysim.TokenPath, contentType: "application/json",
 				body: `{"app_id":"` + strings.Repeat("a", 70<<10) + `"}`, status: 413},
 			{name: "JSON with charset", method: "POST", path: sipaysim.TokenPath, contentType: "application/json; charset=utf-8", body: d.fixtureBody(), status: 200},

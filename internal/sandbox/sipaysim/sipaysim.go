@@ -94,24 +94,48 @@ type Merchant struct {
 
 // Fixtures returns the built-in merchants, one per is_3d value.
 func Fixtures() []Merchant {
-	return []Merchant{
-		fixture(0, "White-label 2D only: supports_2d and supports_white_label true; supports_3d, supports_branded and requires_3d_choice false."),
-		fixture(1, "White-label 2D or 3D, as in Sipay's documented sample: the merchant's page must let the buyer choose (requires_3d_choice true); supports_2d, supports_3d and supports_white_label true."),
-		fixture(2, "White-label 3D only: supports_3d and supports_white_label true; supports_2d, supports_branded and requires_3d_choice false."),
-		fixture(4, "Sipay's branded payment page: supports_branded true, supports_white_label and requires_3d_choice false, supports_2d and supports_3d null."),
-		fixture(7, "An is_3d value the provider does not know: every capability flag is null and the token comes with a warning; it is still usable."),
-	}
+	return fixtures("Sipay", func(is3D int) (string, string) {
+		return fmt.Sprintf("sandbox-sipay-is3d-%d", is3D), fmt.Sprintf("sandbox-secret-is3d-%d", is3D)
+	})
 }
 
-func fixture(is3D int, note string) Merchant {
-	return Merchant{
-		AppID:     fmt.Sprintf("sandbox-sipay-is3d-%d", is3D),
-		AppSecret: fmt.Sprintf("sandbox-secret-is3d-%d", is3D),
-		Label:     fmt.Sprintf("is_3d=%d", is3D),
-		Note:      note,
-		Is3D:      json.RawMessage(fmt.Sprint(is3D)),
-		Sub:       fmt.Sprint(86 + is3D),
+// NamedFixtures returns the built-in merchants of a gateway that answers in
+// Sipay's words under its own name, such as QNBpay: one per is_3d value, as
+// Sipay's, with app_id "sandbox-NAME-is3d-N" and app_secret
+// "sandbox-NAME-secret-is3d-N", described in the words of the gateway
+// called title.
+func NamedFixtures(name, title string) []Merchant {
+	return fixtures(title, func(is3D int) (string, string) {
+		return fmt.Sprintf("sandbox-%s-is3d-%d", name, is3D), fmt.Sprintf("sandbox-%s-secret-is3d-%d", name, is3D)
+	})
+}
+
+// fixtures returns one merchant per is_3d value, with the credentials creds
+// gives.
+func fixtures(title string, creds func(is3D int) (appID, appSecret string)) []Merchant {
+	notes := []struct {
+		is3D int
+		note string
+	}{
+		{0, "White-label 2D only: supports_2d and supports_white_label true; supports_3d, supports_branded and requires_3d_choice false."},
+		{1, "White-label 2D or 3D, as in " + title + "'s documented sample: the merchant's page must let the buyer choose (requires_3d_choice true); supports_2d, supports_3d and supports_white_label true."},
+		{2, "White-label 3D only: supports_3d and supports_white_label true; supports_2d, supports_branded and requires_3d_choice false."},
+		{4, title + "'s branded payment page: supports_branded true, supports_white_label and requires_3d_choice false, supports_2d and supports_3d null."},
+		{7, "An is_3d value the provider does not know: every capability flag is null and the token comes with a warning; it is still usable."},
 	}
+	out := make([]Merchant, len(notes))
+	for i, n := range notes {
+		id, secret := creds(n.is3D)
+		out[i] = Merchant{
+			AppID:     id,
+			AppSecret: secret,
+			Label:     fmt.Sprintf("is_3d=%d", n.is3D),
+			Note:      n.note,
+			Is3D:      json.RawMessage(fmt.Sprint(n.is3D)),
+			Sub:       fmt.Sprint(86 + n.is3D),
+		}
+	}
+	return out
 }
 
 // Option configures a Server.
@@ -158,7 +182,7 @@ var _ simkit.Emulator = (*Server)(nil)
 // New returns an emulator that knows the Fixtures and any merchants the
 // options add.
 func New(opts ...Option) *Server {
-	return NewPlatform(sipay{}, Fixtures(), opts...)
+	return NewPlatform(SipayWords, Fixtures(), opts...)
 }
 
 // Dialect is how a gateway on Sipay's platform words its answers to the
@@ -223,8 +247,8 @@ func (s *Server) Credentials() []simkit.Credential {
 }
 
 // Refusal answers as the emulator refuses bad credentials, in its
-// dialect's words (Sipay's status_code 30, Vepara's 2), with message as the
-// description.
+// dialect's words (Sipay's status_code 30, Vepara's 2, QNBpay's 2 in an
+// array at HTTP 400), with message as the description.
 func (s *Server) Refusal(message string) simkit.Fault {
 	status, deny := s.dialect.Deny(message)
 	body, _ := json.Marshal(deny) // the dialects' bodies always marshal
@@ -297,32 +321,59 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.issue(w, s.merchants[i])
 }
 
-// sipay is Sipay's own dialect: HTTP 200 for every outcome, told apart by
-// status_code.
-type sipay struct{}
-
-// Refuse answers an app_id or app_secret that is missing, null or empty
-// with status_code 1, Sipay's validation failure.
-func (sipay) Refuse(fields map[string]json.RawMessage) (int, any, bool) {
-	switch {
-	case fieldText(fields["app_id"]) == "":
-		return http.StatusOK, failure{StatusCode: StatusValidation, StatusDescription: descAppIDRequired, Data: &jsonNull}, true
-	case fieldText(fields["app_secret"]) == "":
-		return http.StatusOK, failure{StatusCode: StatusValidation, StatusDescription: descAppSecretRequired, Data: &jsonNull}, true
-	}
-	return 0, nil, false
+// Words is the dialect of Sipay and of the gateways that answer in Sipay's
+// words under their own hosts, such as QNBpay: status_code 100 with
+// expires_at on success, 1 for a missing field, InvalidCredentials for
+// credentials it does not know. Refusals come with RefusalStatus, as the
+// failure object alone or, with ArrayRefusals, as the only element of a
+// JSON array.
+type Words struct {
+	RefusalStatus      int
+	InvalidCredentials int
+	ArrayRefusals      bool
 }
 
-// Deny answers status_code 30, as Sipay's PHP SDK knows it.
-func (sipay) Deny(message string) (int, any) {
+// SipayWords is Sipay's own dialect: HTTP 200 for every outcome, told apart
+// by status_code, with 30 for invalid credentials as Sipay's PHP SDK knows
+// it.
+var SipayWords = Words{RefusalStatus: http.StatusOK, InvalidCredentials: StatusInvalidCredentials}
+
+var _ Dialect = Words{}
+
+// refusal is a failure answer in w's form.
+func (w Words) refusal(f failure) (int, any) {
+	if w.ArrayRefusals {
+		return w.RefusalStatus, []failure{f}
+	}
+	return w.RefusalStatus, f
+}
+
+// Refuse answers an app_id or app_secret that is missing, null or empty
+// with status_code 1, the platform's validation failure.
+func (w Words) Refuse(fields map[string]json.RawMessage) (int, any, bool) {
+	var status int
+	var body any
+	switch {
+	case fieldText(fields["app_id"]) == "":
+		status, body = w.refusal(failure{StatusCode: StatusValidation, StatusDescription: descAppIDRequired, Data: &jsonNull})
+	case fieldText(fields["app_secret"]) == "":
+		status, body = w.refusal(failure{StatusCode: StatusValidation, StatusDescription: descAppSecretRequired, Data: &jsonNull})
+	default:
+		return 0, nil, false
+	}
+	return status, body, true
+}
+
+// Deny answers w.InvalidCredentials, with message as the description.
+func (w Words) Deny(message string) (int, any) {
 	if message == "" {
 		message = descInvalidCredentials
 	}
-	return http.StatusOK, failure{StatusCode: StatusInvalidCredentials, StatusDescription: message}
+	return w.refusal(failure{StatusCode: w.InvalidCredentials, StatusDescription: message})
 }
 
 // Success answers status_code 100 with expires_at.
-func (sipay) Success(token *string, is3D json.RawMessage, expiresAt *string) (int, any) {
+func (Words) Success(token *string, is3D json.RawMessage, expiresAt *string) (int, any) {
 	return http.StatusOK, success{StatusCode: StatusSuccess, StatusDescription: descSuccess,
 		Data: successData{Token: token, Is3D: is3D, ExpiresAt: expiresAt}}
 }
