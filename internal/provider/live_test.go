@@ -21,10 +21,14 @@ import (
 // started with them (TestMain keeps them in liveEnv), and the gateway's
 // sandbox host unless PAYTOKEN_<GATEWAY>_BASE_URL says otherwise.
 var liveGateways = map[string][]string{
-	"sipay":    {"app_id", "app_secret"},
-	"tahsilat": {"secret_key"},
-	"iyzico":   {"api_key", "secret_key", "session_token", "member_identifier"},
-	"vepara":   {"app_id", "app_secret"},
+	"sipay":     {"app_id", "app_secret"},
+	"tahsilat":  {"secret_key"},
+	"iyzico":    {"api_key", "secret_key", "session_token", "member_identifier"},
+	"vepara":    {"app_id", "app_secret"},
+	"qnbpay":    {"app_id", "app_secret"},
+	"paybull":   {"app_id", "app_secret"},
+	"hepsipay":  {"api_key", "secret_key"},
+	"paynkolay": {"username", "password", "merchant_no"},
 }
 
 // TestAccLive runs a token of each gateway against the gateway's real

@@ -19,6 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/gateways"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
 )
@@ -55,51 +57,22 @@ func (f planFunc) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, r
 }
 
 // TestAccSecrets_neverStoredOrLogged runs a real plan and apply that opens
-// tokens of every gateway, reads every data source and wires the tokens
-// into another provider, with the provider logging at TRACE. It then scans
-// the saved plan's JSON, the state's JSON, the raw state file and the
-// provider's log for every credential and every issued token.
+// tokens of every registered gateway, reads every data source and wires
+// the tokens into another provider, with the provider logging at TRACE. It
+// then scans the saved plan's JSON, the state's JSON, the raw state file
+// and the provider's log for every credential and every issued token.
 //
 // Credentials come the way the documentation recommends, from environment
 // variables and ephemeral variables: Terraform itself copies literal values
 // of a configuration into plan files, whatever the provider does. Besides
-// the provider's, three tokens carry other merchants' secrets themselves.
+// the provider's, each gateway's second merchant's secrets are carried by
+// a token itself; Tahsilat's public key and iyzico's per-token session are
+// opened too.
 func TestAccSecrets_neverStoredOrLogged(t *testing.T) {
 	sb := startSandbox(t)
 	clearProviderEnv(t)
-	var fixed []string
-	for k, v := range sb.Env() {
-		t.Setenv(k, v)
-		for _, suffix := range []string{"_APP_SECRET", "_SECRET_KEY", "_SESSION_TOKEN"} {
-			if strings.HasSuffix(k, suffix) {
-				fixed = append(fixed, v)
-			}
-		}
-	}
-	arg := credential(t, sb, "iyzico", "müşteri-7")
-	fixed = append(fixed, arg.Args["session_token"])
-	// Other merchants' credentials, carried by the tokens themselves.
-	sipayOwn := credential(t, sb, "sipay", "is_3d=2")
-	tahsilatOwn := credential(t, sb, "tahsilat", "3d-only (secret key)")
-	iyzicoOwn := credential(t, sb, "iyzico", "merchant-2")
-	veparaOwn := credential(t, sb, "vepara", "is_3d=2")
-	own := map[string]string{
-		"sipay_app_secret":    sipayOwn.Settings["app_secret"],
-		"tahsilat_secret_key": tahsilatOwn.Settings["secret_key"],
-		"iyzico_secret_key":   iyzicoOwn.Settings["secret_key"],
-		"vepara_app_secret":   veparaOwn.Settings["app_secret"],
-	}
-	for _, v := range own {
-		fixed = append(fixed, v)
-	}
-	if len(fixed) != 10 || len(slices.Compact(slices.Sorted(slices.Values(fixed)))) != 10 {
-		t.Fatalf("expected 10 distinct credentials to look for, have %d", len(fixed))
-	}
-	vars := config.Variables{"session_token": config.StringVariable(arg.Args["session_token"])}
-	for k, v := range own {
-		vars[k] = config.StringVariable(v)
-	}
-	secrets := secretSet{fixed: fixed, sb: sb}
+	leak := leakConfig(t, sb)
+	secrets := secretSet{fixed: leak.fixed, sb: sb}
 
 	dir := t.TempDir()
 	workDirs := filepath.Join(dir, "work")
@@ -149,87 +122,8 @@ func TestAccSecrets_neverStoredOrLogged(t *testing.T) {
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{{
-			Config: secretVariables("session_token") + fmt.Sprintf(`
-provider "paytoken" {}
-
-ephemeral "paytoken_token" "sipay" {
-  gateway = "sipay"
-}
-ephemeral "paytoken_token" "tahsilat" {
-  gateway = "tahsilat"
-}
-ephemeral "paytoken_token" "tahsilat_public" {
-  gateway  = "tahsilat"
-  tahsilat = { key = "public" }
-}
-ephemeral "paytoken_token" "iyzico" {
-  gateway = "iyzico"
-  iyzico = {
-    session_token     = var.session_token
-    member_identifier = %q
-    conversation_id   = %q
-  }
-}
-ephemeral "paytoken_token" "vepara" {
-  gateway = "vepara"
-}
-
-`+secretVariables("sipay_app_secret", "tahsilat_secret_key", "iyzico_secret_key", "vepara_app_secret")+`
-ephemeral "paytoken_token" "sipay_own" {
-  gateway = "sipay"
-  sipay = {
-    app_id     = %q
-    app_secret = var.sipay_app_secret
-  }
-}
-ephemeral "paytoken_token" "tahsilat_own" {
-  gateway  = "tahsilat"
-  tahsilat = { secret_key = var.tahsilat_secret_key }
-}
-ephemeral "paytoken_token" "vepara_own" {
-  gateway = "vepara"
-  vepara = {
-    app_id     = %q
-    app_secret = var.vepara_app_secret
-  }
-}
-ephemeral "paytoken_token" "iyzico_own" {
-  gateway = "iyzico"
-  iyzico = {
-    api_key    = %q
-    secret_key = var.iyzico_secret_key
-  }
-}
-
-data "paytoken_token" "sipay" {
-  gateway = "sipay"
-}
-data "paytoken_token" "tahsilat" {
-  gateway = "tahsilat"
-}
-data "paytoken_token" "iyzico" {
-  gateway = "iyzico"
-}
-data "paytoken_token" "vepara" {
-  gateway = "vepara"
-}
-
-provider "echo" {
-  data = {
-    sipay           = sha256(ephemeral.paytoken_token.sipay.access_token)
-    tahsilat        = sha256(ephemeral.paytoken_token.tahsilat.access_token)
-    tahsilat_public = sha256(ephemeral.paytoken_token.tahsilat_public.access_token)
-    iyzico          = sha256(ephemeral.paytoken_token.iyzico.access_token)
-    vepara          = sha256(ephemeral.paytoken_token.vepara.access_token)
-    sipay_own       = sha256(ephemeral.paytoken_token.sipay_own.access_token)
-    tahsilat_own    = sha256(ephemeral.paytoken_token.tahsilat_own.access_token)
-    vepara_own      = sha256(ephemeral.paytoken_token.vepara_own.access_token)
-    iyzico_own      = sha256(ephemeral.paytoken_token.iyzico_own.access_token)
-  }
-}
-resource "echo" "t" {}
-`, arg.Args["member_identifier"], arg.Args["conversation_id"], sipayOwn.Settings["app_id"], veparaOwn.Settings["app_id"], iyzicoOwn.Settings["api_key"]),
-			ConfigVariables: vars,
+			Config:          leak.config,
+			ConfigVariables: leak.vars,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply:             []plancheck.PlanCheck{scanPlan},
 				PostApplyPostRefresh: []plancheck.PlanCheck{scanPlan},
@@ -238,13 +132,116 @@ resource "echo" "t" {}
 		}},
 	})
 
-	if n := len(sb.Issued()); n < 12 {
-		t.Fatalf("the gateways issued %d tokens; the run should have asked for at least 12", n)
+	if n := len(sb.Issued()); n < leak.tokens {
+		t.Fatalf("the gateways issued %d tokens; the run should have asked for at least %d", n, leak.tokens)
 	}
-	if sb.Calls()["vepara"] == 0 {
-		t.Error("the run asked Vepara for no token; its secrets were not scanned for")
+	for _, name := range gateways.Names() {
+		if sb.Calls()[name] < 2 {
+			t.Errorf("the run asked %s for %d tokens, fewer than its two merchants; its secrets were not all scanned for", name, sb.Calls()[name])
+		}
 	}
 	scanProviderLog(t, logPath, secrets)
+}
+
+// leakRun is the configuration of the leak scan and what it looks for.
+type leakRun struct {
+	config string
+	vars   config.Variables
+	// fixed are the credentials given to the provider and the tokens, by
+	// environment variable or by ephemeral variable.
+	fixed []string
+	// tokens is how many ephemeral tokens the configuration opens.
+	tokens int
+}
+
+// leakConfig builds the leak scan's configuration from the registry: for
+// every gateway, a token with the provider's credentials (from the
+// environment, as sandbox.Env gives them), a data source, and a token that
+// carries a second merchant's credentials itself, its secrets from
+// ephemeral variables. It fails when an emulator offers no second merchant
+// whose secrets all differ from the first's, since the scan would then
+// look for one merchant only.
+func leakConfig(t *testing.T, sb *sandbox.Sandbox) leakRun {
+	t.Helper()
+	run := leakRun{vars: config.Variables{}}
+	for k, v := range sb.Env() {
+		t.Setenv(k, v)
+	}
+	var tokens, data, variables strings.Builder
+	var echo []string
+	ephemeralToken := func(label, gateway, block string) {
+		fmt.Fprintf(&tokens, "ephemeral \"paytoken_token\" %q {\n  gateway = %q\n%s}\n\n", label, gateway, block)
+		echo = append(echo, fmt.Sprintf("    %s = sha256(ephemeral.paytoken_token.%s.access_token)\n", label, label))
+		run.tokens++
+	}
+	// secret declares an ephemeral variable holding value and returns its
+	// reference.
+	secret := func(name, value string) string {
+		variables.WriteString(secretVariables(name))
+		run.vars[name] = config.StringVariable(value)
+		run.fixed = append(run.fixed, value)
+		return "var." + name
+	}
+	for _, spec := range gateways.All() {
+		creds := sb.Gateway(spec.Name).Emulator.Credentials()
+		for _, f := range append(slices.Clone(spec.Settings), spec.Args...) {
+			if v := sb.Env()[clients.EnvVar(spec.Name, f.Name)]; f.Sensitive && v != "" {
+				run.fixed = append(run.fixed, v)
+			}
+		}
+		ephemeralToken(spec.Name, spec.Name, "")
+		fmt.Fprintf(&data, "data \"paytoken_token\" %q {\n  gateway = %q\n}\n\n", spec.Name, spec.Name)
+
+		own, ok := secondMerchant(spec, creds)
+		if !ok {
+			t.Fatalf("the %s emulator offers no second merchant whose secrets all differ from the first's", spec.Name)
+		}
+		var block strings.Builder
+		for _, f := range spec.TokenSettings() {
+			v := own.Settings[f.Name]
+			switch {
+			case v == "":
+			case f.Sensitive:
+				fmt.Fprintf(&block, "    %s = %s\n", f.Name, secret(spec.Name+"_"+f.Name, v))
+			default:
+				fmt.Fprintf(&block, "    %s = %s\n", f.Name, hclString(v))
+			}
+		}
+		ephemeralToken(spec.Name+"_own", spec.Name, fmt.Sprintf("  %s = {\n%s  }\n", spec.Name, block.String()))
+	}
+	// What only one gateway has: Tahsilat's public key, iyzico's session
+	// and member given per token.
+	ephemeralToken("tahsilat_public", "tahsilat", "  tahsilat = { key = \"public\" }\n")
+	arg := credential(t, sb, "iyzico", "müşteri-7")
+	ephemeralToken("iyzico_session", "iyzico", fmt.Sprintf("  iyzico = {\n    session_token     = %s\n    member_identifier = %s\n    conversation_id   = %s\n  }\n",
+		secret("iyzico_session_token", arg.Args["session_token"]), hclString(arg.Args["member_identifier"]), hclString(arg.Args["conversation_id"])))
+
+	// iyzico's session_token is both a setting and an argument.
+	run.fixed = slices.Compact(slices.Sorted(slices.Values(run.fixed)))
+	if len(run.fixed) < 2*len(gateways.Names()) {
+		t.Fatalf("expected at least %d distinct credentials to look for, have %d", 2*len(gateways.Names()), len(run.fixed))
+	}
+	run.config = variables.String() + "provider \"paytoken\" {}\n\n" + tokens.String() + data.String() +
+		"provider \"echo\" {\n  data = {\n" + strings.Join(echo, "") + "  }\n}\nresource \"echo\" \"t\" {}\n"
+	return run
+}
+
+// secondMerchant returns the first of creds after the first whose secrets
+// that a token may carry are all set and all differ from the first's.
+func secondMerchant(spec *clients.Spec, creds []simkit.Credential) (simkit.Credential, bool) {
+	if len(creds) == 0 {
+		return simkit.Credential{}, false
+	}
+next:
+	for _, c := range creds[1:] {
+		for _, f := range spec.TokenSettings() {
+			if f.Sensitive && (c.Settings[f.Name] == "" || c.Settings[f.Name] == creds[0].Settings[f.Name]) {
+				continue next
+			}
+		}
+		return c, true
+	}
+	return simkit.Credential{}, false
 }
 
 // rawStateFiles returns every terraform.tfstate under dir. It fails when
