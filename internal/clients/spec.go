@@ -19,9 +19,11 @@ type Spec struct {
 	// ProductionURL and SandboxURL are the documented base URLs.
 	ProductionURL string
 	SandboxURL    string
-	// SandboxHint optionally reports whether the settings alone mean the
-	// sandbox, for when the user did not choose (Tahsilat's key prefixes).
-	SandboxHint func(settings Values) bool
+	// SandboxHint optionally reports whether the settings mean the sandbox,
+	// for when the user did not choose (Tahsilat's key prefixes). args are
+	// the token's arguments, which may say which setting is sent (Tahsilat's
+	// key); nil stands for their defaults.
+	SandboxHint func(settings, args Values) bool
 	// SandboxHintDoc explains SandboxHint to users, for documentation.
 	SandboxHintDoc string
 	// Settings are the provider-level settings of the gateway, other than
@@ -108,10 +110,11 @@ func (c Config) HTTPLayer() *HTTP {
 	return NewHTTP(HTTPOptions{})
 }
 
-// BaseURLFor picks the base URL for spec: an explicit base URL wins, then
-// an explicit sandbox choice, then the gateway's hint, then production.
-// The result is checked with CheckBaseURL.
-func (c Config) BaseURLFor(spec *Spec) (string, error) {
+// BaseURLFor picks the base URL for spec and a token with args (nil for
+// their defaults): an explicit base URL wins, then an explicit sandbox
+// choice, then the gateway's hint, then production. The result is checked
+// with CheckBaseURL.
+func (c Config) BaseURLFor(spec *Spec, args Values) (string, error) {
 	base := c.BaseURL
 	if base == "" {
 		sandbox := false
@@ -119,7 +122,7 @@ func (c Config) BaseURLFor(spec *Spec) (string, error) {
 		case c.Sandbox != nil:
 			sandbox = *c.Sandbox
 		case spec.SandboxHint != nil:
-			sandbox = spec.SandboxHint(c.Settings)
+			sandbox = spec.SandboxHint(c.Settings, args)
 		}
 		base = spec.ProductionURL
 		if sandbox {
@@ -135,7 +138,7 @@ func (c Config) BaseURLFor(spec *Spec) (string, error) {
 // Resolve is the common opening of a gateway's New: the base URL for spec,
 // after checking that every setting in required is set.
 func (c Config) Resolve(spec *Spec, required ...string) (string, error) {
-	base, err := c.BaseURLFor(spec)
+	base, err := c.BaseURLFor(spec, nil)
 	if err != nil {
 		return "", err
 	}

@@ -109,7 +109,7 @@ func missingDetail(spec *clients.Spec, r tokenRequest, m *clients.MissingSetting
 // requestFailedDetail explains a failed call: what the gateway said or what
 // went wrong, and what to change.
 func requestFailedDetail(spec *clients.Spec, m merchant, h *clients.HTTP, r tokenRequest, e *clients.Error) string {
-	base, _ := m.cfg.BaseURLFor(spec)
+	base, _ := m.cfg.BaseURLFor(spec, m.args)
 	opts := h.Options()
 	var b strings.Builder
 	attempts := ""

@@ -74,19 +74,22 @@ func resolveArgs(g *gatewaySettings, given clients.Values) clients.Values {
 }
 
 // merchant is what one token is fetched with: the provider's settings for
-// its gateway, with the credentials the token carries itself over them.
+// its gateway, with the credentials the token carries itself over them,
+// and the token's arguments.
 type merchant struct {
 	cfg clients.Config
 	// own holds the credentials the token carries itself; nil when none.
 	own clients.Values
+	// args are the token's arguments, resolved by resolveArgs.
+	args clients.Values
 }
 
 // resolveMerchant puts the credentials r carries over the provider's
-// settings. A host picked from credentials (Tahsilat's key prefixes) is
-// picked from the token's own when it carries any, so a token of a test
-// merchant goes to the sandbox whatever the provider's default merchant is.
+// settings. A host picked from credentials (Tahsilat's key prefixes) then
+// follows the key actually sent, the token's own or the provider's, as the
+// gateway's client picks it from the settings and the arguments.
 func resolveMerchant(g *gatewaySettings, r tokenRequest) merchant {
-	m := merchant{cfg: clients.Config{Settings: g.values, Sandbox: g.sandbox, BaseURL: g.baseURL}}
+	m := merchant{cfg: clients.Config{Settings: g.values, Sandbox: g.sandbox, BaseURL: g.baseURL}, args: resolveArgs(g, r.args)}
 	for _, f := range g.spec.Settings {
 		if v := r.args.Get(f.Name); v != "" && carriedOnToken(f, r.dataSource) {
 			if m.own == nil {
@@ -102,10 +105,6 @@ func resolveMerchant(g *gatewaySettings, r tokenRequest) merchant {
 	maps.Copy(settings, g.values)
 	maps.Copy(settings, m.own)
 	m.cfg.Settings = settings
-	if m.cfg.Sandbox == nil && m.cfg.BaseURL == "" && g.spec.SandboxHint != nil {
-		sandbox := g.spec.SandboxHint(m.own)
-		m.cfg.Sandbox = &sandbox
-	}
 	return m
 }
 
@@ -144,7 +143,7 @@ func (d *providerData) token(ctx context.Context, r tokenRequest) (*clients.Toke
 		return nil, diags
 	}
 
-	args := resolveArgs(g, r.args)
+	args := m.args
 	// The provider's secrets are masked too, although a token with its own
 	// credentials does not send them: a fence need not be tight.
 	secrets := appendSensitive(nil, spec.Settings, g.values)

@@ -346,8 +346,9 @@ provider "echo" {
 }
 
 // TestAccTokenCredentials_host checks that a host picked from credentials
-// follows the ones the token carries: Tahsilat's key prefixes choose the
-// sandbox unless sandbox or base_url is set on the provider. Hosts other
+// follows the one actually sent, the token's own or the provider's:
+// Tahsilat's key prefixes choose the sandbox unless sandbox or base_url is
+// set on the provider. Hosts other
 // than loopback are refused by the test's transport, so each diagnostic
 // shows the host chosen without the network being used.
 func TestAccTokenCredentials_host(t *testing.T) {
@@ -369,6 +370,19 @@ func TestAccTokenCredentials_host(t *testing.T) {
 			fmt.Sprintf("  tahsilat = {\n    key        = \"public\"\n    public_key = %q\n  }\n", tahsilatsim.PublicKey), unreachable(tahsilat.SandboxURL)},
 		{"a live key on the token beats the provider's test key", provider(fmt.Sprintf("    secret_key = %q\n", tahsilatsim.SecretKey)),
 			fmt.Sprintf("  tahsilat = {\n    key        = \"public\"\n    public_key = %q\n  }\n", livePublic), unreachable(tahsilat.ProductionURL)},
+		// The key sent decides, not another key the token carries: a test
+		// public key never sends the provider's live secret key to the
+		// sandbox, nor a live secret key the provider's test public key to
+		// production.
+		{"the provider's live secret key, sent for key = secret, goes to production whatever public key the token carries",
+			provider(fmt.Sprintf("    secret_key = %q\n", liveSecret)),
+			fmt.Sprintf("  tahsilat = {\n    key        = \"secret\"\n    public_key = %q\n  }\n", tahsilatsim.PublicKey), unreachable(tahsilat.ProductionURL)},
+		{"the provider's test public key, sent for key = public, goes to the sandbox whatever secret key the token carries",
+			provider(fmt.Sprintf("    public_key = %q\n", tahsilatsim.PublicKey)),
+			fmt.Sprintf("  tahsilat = {\n    key        = \"public\"\n    secret_key = %q\n  }\n", liveSecret), unreachable(tahsilat.SandboxURL)},
+		{"with no key on the token, the provider's key sent decides, not its other key",
+			provider(fmt.Sprintf("    secret_key = %q\n    public_key = %q\n", liveSecret, tahsilatsim.PublicKey)),
+			"  tahsilat = { key = \"public\" }\n", unreachable(tahsilat.SandboxURL)},
 		{"sandbox = false on the provider wins over the token's test key", provider("    sandbox = false\n"),
 			fmt.Sprintf("  tahsilat = { secret_key = %q }\n", tahsilatsim.SecretKey), unreachable(tahsilat.ProductionURL)},
 		{"base_url on the provider wins over the token's live key", provider("    base_url = \"https://tahsilat-proxy.example.com\"\n"),

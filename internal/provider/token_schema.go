@@ -187,8 +187,8 @@ func blockDescription(spec *clients.Spec, dataSource bool) string {
 		"(for example with `for_each`). Allowed only with `gateway = %q`. Hosts, `request_timeout` and `max_retries` stay provider settings.",
 		spec.Title, spec.Name)
 	if spec.SandboxHint != nil {
-		d += fmt.Sprintf(" When the token carries any credential and the provider sets neither `%[1]s.sandbox` nor `%[1]s.base_url`, "+
-			"the host is picked from the token's own credentials, by the rule the provider's `%[1]s.sandbox` describes.", spec.Name)
+		d += fmt.Sprintf(" When the provider sets neither `%[1]s.sandbox` nor `%[1]s.base_url`, the host follows the credential "+
+			"actually sent, the token's own or the provider's, by the rule the provider's `%[1]s.sandbox` describes.", spec.Name)
 	}
 	return d
 }

@@ -142,8 +142,8 @@ func (s *suite) testBaseURL(t *testing.T) {
 	}
 
 	yes, no := true, false
-	host := func(settings map[string]string) string {
-		if s.spec.SandboxHint != nil && s.spec.SandboxHint(clients.Values(settings)) {
+	host := func(cred simkit.Credential) string {
+		if s.spec.SandboxHint != nil && s.spec.SandboxHint(clients.Values(cred.Settings), clients.Values(cred.Args)) {
 			return s.spec.SandboxURL
 		}
 		return s.spec.ProductionURL
@@ -162,7 +162,7 @@ func (s *suite) testBaseURL(t *testing.T) {
 		{"sandbox false", b.creds[0], &no, "", s.spec.ProductionURL},
 	}
 	for _, cred := range b.creds {
-		cases = append(cases, hostCase{"sandbox unset: the hint, else production, for " + cred.Label, cred, nil, "", host(cred.Settings)})
+		cases = append(cases, hostCase{"sandbox unset: the hint, else production, for " + cred.Label, cred, nil, "", host(cred)})
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -68,8 +68,9 @@ func Spec() *clients.Spec {
 		ProductionURL: ProductionURL,
 		SandboxURL:    SandboxURL,
 		SandboxHint:   sandboxHint,
-		SandboxHintDoc: "When `sandbox` is not set, a key starting with `sk_test_` or `pk_test_` selects the sandbox " +
-			"(the `secret_key` decides when it is set, otherwise the `public_key`), as Tahsilat's own SDKs do.",
+		SandboxHintDoc: "When `sandbox` is not set, the key a token is requested with decides, as in Tahsilat's own SDKs: " +
+			"a `secret_key` starting with `sk_test_` (for `key = \"secret\"`) or a `public_key` starting with `pk_test_` " +
+			"(for `key = \"public\"`) selects the sandbox.",
 		Settings: []clients.Field{
 			{
 				Name: SettingSecretKey,
@@ -109,33 +110,40 @@ func keyArg() clients.Field {
 	}
 }
 
-// sandboxHint follows the SDKs: test keys live on the sandbox host. The
-// secret key decides when both are set, because it is the default key.
-func sandboxHint(settings clients.Values) bool {
-	key := settings.Get(SettingSecretKey)
-	if key == "" {
-		key = settings.Get(SettingPublicKey)
-	}
+// sandboxHint follows the SDKs: test keys live on the sandbox host. The key
+// the token is requested with decides, since it is the one sent: another
+// key of the merchant's says nothing of where that one is valid.
+func sandboxHint(settings, args clients.Values) bool {
+	key := settings.Get(keyKind(args).setting())
 	return strings.HasPrefix(key, "sk_test_") || strings.HasPrefix(key, "pk_test_")
+}
+
+// keyKind is the key the arguments ask for, the secret key by default.
+func keyKind(args clients.Values) KeyKind {
+	if kind := KeyKind(args.Get(ArgKey)); kind != "" {
+		return kind
+	}
+	return KeySecret
 }
 
 // New builds a Tahsilat client. Which key a token call needs depends on its
 // key argument, so Token checks that the key is set: a missing key is then
 // named as the one the token asked for.
 func New(cfg clients.Config) (clients.Gateway, error) {
-	base, err := cfg.Resolve(Spec())
-	if err != nil {
+	// The host is picked again for each call, from the key it sends; this
+	// checks the base URL up front.
+	if _, err := cfg.Resolve(Spec()); err != nil {
 		return nil, err
 	}
-	h := cfg.HTTPLayer()
+	keys := clients.Values{
+		SettingSecretKey: cfg.Settings.Get(SettingSecretKey),
+		SettingPublicKey: cfg.Settings.Get(SettingPublicKey),
+	}
 	return &client{
-		url: base + TokenPath,
-		keys: clients.Values{
-			SettingSecretKey: cfg.Settings.Get(SettingSecretKey),
-			SettingPublicKey: cfg.Settings.Get(SettingPublicKey),
-		},
+		hosts:  clients.Config{Settings: keys, Sandbox: cfg.Sandbox, BaseURL: cfg.BaseURL},
+		keys:   keys,
 		keyArg: keyArg(),
-		http:   h,
+		http:   cfg.HTTPLayer(),
 		now:    cfg.Clock(),
 	}, nil
 }
@@ -143,7 +151,9 @@ func New(cfg clients.Config) (clients.Gateway, error) {
 // client is bound to one merchant's keys. It never changes after New, so it
 // is safe for concurrent use.
 type client struct {
-	url    string
+	// hosts holds the user's choice of host, if any, and the keys that
+	// pick one otherwise.
+	hosts  clients.Config
 	keys   clients.Values // a copy, so later changes to the settings do not reach it
 	keyArg clients.Field
 	http   *clients.HTTP
@@ -152,7 +162,10 @@ type client struct {
 
 // String keeps the keys out of anything that formats a client: fmt prints
 // unexported fields raw, bypassing clients.Values' redaction.
-func (c *client) String() string { return "tahsilat client(" + c.url + ")" }
+func (c *client) String() string {
+	base, _ := c.hosts.BaseURLFor(Spec(), nil)
+	return "tahsilat client(" + base + TokenPath + ")"
+}
 
 // GoString keeps the keys out of %#v.
 func (c *client) GoString() string { return c.String() }
@@ -160,14 +173,16 @@ func (c *client) GoString() string { return c.String() }
 // Token asks Tahsilat for a token with the key the key argument names. Bad
 // or missing input is reported before any request is sent.
 func (c *client) Token(ctx context.Context, args clients.Values) (*clients.Token, error) {
-	kind := KeyKind(args.Get(ArgKey))
-	if kind == "" {
-		kind = KeySecret
-	}
+	kind := keyKind(args)
 	if err := c.keyArg.CheckOneOf(Name, string(kind)); err != nil {
 		return nil, err
 	}
 	if err := clients.Require(Name, c.keys, false, kind.setting()); err != nil {
+		return nil, err
+	}
+	// New checked the base URL, so this cannot fail.
+	base, err := c.hosts.BaseURLFor(Spec(), args)
+	if err != nil {
 		return nil, err
 	}
 	header := http.Header{}
@@ -178,7 +193,7 @@ func (c *client) Token(ctx context.Context, args clients.Values) (*clients.Token
 	resp, err := c.http.Do(ctx, &clients.Request{
 		Gateway: Name,
 		Method:  http.MethodPost,
-		URL:     c.url,
+		URL:     base + TokenPath,
 		Header:  header,
 	})
 	if err != nil {

@@ -176,8 +176,11 @@ func TestSandboxHint(t *testing.T) {
 		{"pk_test_ alone means sandbox", clients.Values{"public_key": "pk_test_abc"}, nil, "", "public", sandbox, true},
 		{"sk_live_ means production", clients.Values{"secret_key": "sk_live_abc"}, nil, "", "secret", prod, false},
 		{"pk_live_ alone means production", clients.Values{"public_key": "pk_live_abc"}, nil, "", "public", prod, false},
-		{"secret key decides over public key", clients.Values{"secret_key": "sk_live_abc", "public_key": "pk_test_abc"}, nil, "", "public", prod, false},
-		{"secret test key decides over live public key", clients.Values{"secret_key": "sk_test_abc", "public_key": "pk_live_abc"}, nil, "", "public", sandbox, true},
+		{"the public key sent decides, not the live secret key", clients.Values{"secret_key": "sk_live_abc", "public_key": "pk_test_abc"}, nil, "", "public", sandbox, true},
+		{"the live public key sent decides, not the test secret key", clients.Values{"secret_key": "sk_test_abc", "public_key": "pk_live_abc"}, nil, "", "public", prod, false},
+		{"the live secret key sent decides, not the test public key", clients.Values{"secret_key": "sk_live_abc", "public_key": "pk_test_abc"}, nil, "", "secret", prod, false},
+		{"the test secret key sent decides, not the live public key", clients.Values{"secret_key": "sk_test_abc", "public_key": "pk_live_abc"}, nil, "", "secret", sandbox, true},
+		{"a test public key says nothing of a secret key that is not set", clients.Values{"public_key": "pk_test_abc"}, nil, "", "secret", "", false},
 		{"unprefixed key means production", clients.Values{"secret_key": "abc"}, nil, "", "secret", prod, false},
 		{"explicit sandbox=false overrides sk_test_", clients.Values{"secret_key": "sk_test_abc"}, no, "", "secret", prod, true},
 		{"explicit sandbox=true overrides sk_live_", clients.Values{"secret_key": "sk_live_abc"}, yes, "", "secret", sandbox, false},
@@ -186,7 +189,7 @@ func TestSandboxHint(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tahsilat.Spec().SandboxHint(tt.settings); got != tt.hint {
+			if got := tahsilat.Spec().SandboxHint(tt.settings, clients.Values{"key": tt.key}); got != tt.hint {
 				t.Errorf("SandboxHint = %v, want %v", got, tt.hint)
 			}
 			var called string
@@ -199,7 +202,14 @@ func TestSandboxHint(t *testing.T) {
 			if err != nil {
 				t.Fatalf("New: %v", err)
 			}
-			if _, err := gw.Token(context.Background(), clients.Values{"key": tt.key}); err != nil {
+			_, err = gw.Token(context.Background(), clients.Values{"key": tt.key})
+			if tt.want == "" {
+				if err == nil || called != "" {
+					t.Fatalf("Token = %v after calling %q; want the missing key reported before any call", err, called)
+				}
+				return
+			}
+			if err != nil {
 				t.Fatalf("Token: %v", err)
 			}
 			if called != tt.want {
