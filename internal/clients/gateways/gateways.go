@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/hepsipay"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/iyzico"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/sipay"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/tahsilat"
@@ -17,6 +18,7 @@ var specs = []*clients.Spec{
 	tahsilat.Spec(),
 	iyzico.Spec(),
 	vepara.Spec(),
+	hepsipay.Spec(),
 }
 
 // All returns every gateway's Spec, sorted by name.
