@@ -17,6 +17,7 @@ import (
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/gateways"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/hepsipaysim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/iyzicosim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/paybullsim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/qnbpaysim"
@@ -35,6 +36,7 @@ type emulator struct {
 
 // emulators lists every gateway's emulator.
 var emulators = []emulator{
+	{"hepsipay", func() simkit.Emulator { return hepsipaysim.New() }, ""},
 	{"iyzico", func() simkit.Emulator { return iyzicosim.New() }, ""},
 	{"sipay", func() simkit.Emulator { return sipaysim.New() }, sipaysim.BasePath},
 	{"tahsilat", func() simkit.Emulator { return tahsilatsim.New() }, ""},

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/hepsipay"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/iyzico"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/paybull"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/qnbpay"
@@ -21,6 +22,7 @@ var specs = []*clients.Spec{
 	vepara.Spec(),
 	qnbpay.Spec(),
 	paybull.Spec(),
+	hepsipay.Spec(),
 }
 
 // All returns every gateway's Spec, sorted by name.
