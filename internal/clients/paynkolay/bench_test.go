@@ -1,13 +1,39 @@
 package paynkolay_test
 
 import (
+	"context"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/clientstest"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/paynkolay"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/paynkolaysim"
 )
+
+// BenchmarkToken is one whole token call, body to dated token, against the
+// emulator on loopback with keep-alive connections: the HS512 signing is
+// the emulator's share.
+func BenchmarkToken(b *testing.B) {
+	srv := httptest.NewServer(paynkolaysim.New(paynkolaysim.WithClock(now)))
+	defer srv.Close()
+	gw, err := paynkolay.New(clients.Config{
+		Settings: clients.Values{"username": paynkolaysim.Username, "password": paynkolaysim.Password, "merchant_no": paynkolaysim.MerchantNo},
+		BaseURL:  srv.URL, HTTP: quickHTTP(0), Now: now,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := gw.Token(ctx, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
 
 // BenchmarkParse parses the answers of a token call: the documented
 // success, whose JWT claims are read, and the emulator's refusal.
