@@ -30,6 +30,8 @@ func TestRun(t *testing.T) {
 		"export PAYTOKEN_IYZICO_BASE_URL='http://127.0.0.1:", "export PAYTOKEN_IYZICO_API_KEY='",
 		"export PAYTOKEN_IYZICO_SECRET_KEY='", "export PAYTOKEN_IYZICO_SESSION_TOKEN='", "export PAYTOKEN_IYZICO_MEMBER_IDENTIFIER='",
 		"export PAYTOKEN_VEPARA_BASE_URL='http://127.0.0.1:", "export PAYTOKEN_VEPARA_APP_ID='", "export PAYTOKEN_VEPARA_APP_SECRET='",
+		"export PAYTOKEN_PAYNKOLAY_BASE_URL='http://127.0.0.1:", "export PAYTOKEN_PAYNKOLAY_USERNAME='",
+		"export PAYTOKEN_PAYNKOLAY_PASSWORD='", "export PAYTOKEN_PAYNKOLAY_MERCHANT_NO='",
 	} {
 		if !bytes.Contains(env, []byte(want)) {
 			t.Errorf("the environment file lacks %q:\n%s", want, env)
@@ -39,7 +41,8 @@ func TestRun(t *testing.T) {
 		t.Errorf("the environment file sets variables the provider does not read:\n%s", env)
 	}
 	printed := out.String()
-	for _, want := range []string{"sipay", "tahsilat", "iyzico", "vepara", "base_url = http://127.0.0.1:", "Stopped. Token calls served: iyzico 0, sipay 0, tahsilat 0, vepara 0."} {
+	for _, want := range []string{"sipay", "tahsilat", "iyzico", "vepara", "paynkolay", "base_url = http://127.0.0.1:",
+		"Stopped. Token calls served: iyzico 0, paynkolay 0, sipay 0, tahsilat 0, vepara 0."} {
 		if !strings.Contains(printed, want) {
 			t.Errorf("the output lacks %q:\n%s", want, printed)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/gateways"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/iyzicosim"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/paynkolaysim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/sipaysim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/tahsilatsim"
@@ -34,6 +35,7 @@ type emulator struct {
 // emulators lists every gateway's emulator.
 var emulators = []emulator{
 	{"iyzico", func() simkit.Emulator { return iyzicosim.New() }, ""},
+	{"paynkolay", func() simkit.Emulator { return paynkolaysim.New() }, ""},
 	{"sipay", func() simkit.Emulator { return sipaysim.New() }, sipaysim.BasePath},
 	{"tahsilat", func() simkit.Emulator { return tahsilatsim.New() }, ""},
 	{"vepara", func() simkit.Emulator { return veparasim.New() }, veparasim.BasePath},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/iyzico"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/paynkolay"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/sipay"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/tahsilat"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/vepara"
@@ -17,6 +18,7 @@ var specs = []*clients.Spec{
 	tahsilat.Spec(),
 	iyzico.Spec(),
 	vepara.Spec(),
+	paynkolay.Spec(),
 }
 
 // All returns every gateway's Spec, sorted by name.
