@@ -21,6 +21,7 @@ import (
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/iyzicosim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/paybullsim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/qnbpaysim"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/paynkolaysim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/simkit"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/sipaysim"
 	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/tahsilatsim"
@@ -38,6 +39,7 @@ type emulator struct {
 var emulators = []emulator{
 	{"hepsipay", func() simkit.Emulator { return hepsipaysim.New() }, ""},
 	{"iyzico", func() simkit.Emulator { return iyzicosim.New() }, ""},
+	{"paynkolay", func() simkit.Emulator { return paynkolaysim.New() }, ""},
 	{"sipay", func() simkit.Emulator { return sipaysim.New() }, sipaysim.BasePath},
 	{"tahsilat", func() simkit.Emulator { return tahsilatsim.New() }, ""},
 	{"vepara", func() simkit.Emulator { return veparasim.New() }, veparasim.BasePath},

@@ -10,6 +10,7 @@ import (
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/iyzico"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/paybull"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/qnbpay"
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/paynkolay"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/sipay"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/tahsilat"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/vepara"
@@ -23,6 +24,7 @@ var specs = []*clients.Spec{
 	qnbpay.Spec(),
 	paybull.Spec(),
 	hepsipay.Spec(),
+	paynkolay.Spec(),
 }
 
 // All returns every gateway's Spec, sorted by name.
