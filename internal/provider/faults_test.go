@@ -137,16 +137,27 @@ func TestAccFaults_failures(t *testing.T) {
 	clearProviderEnv(t)
 	sipay, tahsilat, iyzico := sb.Gateway("sipay").Emulator, sb.Gateway("tahsilat").Emulator, sb.Gateway("iyzico").Emulator
 	vepara := sb.Gateway("vepara").Emulator
+	qnbpay, paybull := sb.Gateway("qnbpay").Emulator, sb.Gateway("paybull").Emulator
+	hepsipay, paynkolay := sb.Gateway("hepsipay").Emulator, sb.Gateway("paynkolay").Emulator
 	iyzicoSim, ok := iyzico.(*iyzicosim.Server)
 	if !ok {
 		t.Fatalf("the sandbox's iyzico emulator is a %T", iyzico)
 	}
 	creds := map[string]simkit.Credential{
-		"sipay":    credential(t, sb, "sipay", "is_3d=1"),
-		"tahsilat": credential(t, sb, "tahsilat", "full (secret key)"),
-		"iyzico":   credential(t, sb, "iyzico", "member-42"),
-		"vepara":   credential(t, sb, "vepara", "is_3d=1"),
+		"sipay":     credential(t, sb, "sipay", "is_3d=1"),
+		"tahsilat":  credential(t, sb, "tahsilat", "full (secret key)"),
+		"iyzico":    credential(t, sb, "iyzico", "member-42"),
+		"vepara":    credential(t, sb, "vepara", "is_3d=1"),
+		"qnbpay":    credential(t, sb, "qnbpay", "is_3d=1"),
+		"paybull":   credential(t, sb, "paybull", "is_3d=1"),
+		"hepsipay":  credential(t, sb, "hepsipay", "documented"),
+		"paynkolay": credential(t, sb, "paynkolay", "documented"),
 	}
+	// Sipay's gateway pointed at another deployment of its platform, here
+	// QNBpay's emulator, as users of Halk Öde or IQmoney would: it refuses
+	// Sipay's credentials in its own form, an array at HTTP 400.
+	sipayAtQNBpay := fmt.Sprintf("provider \"paytoken\" {\n  max_retries = 2\n  sipay = {\n    base_url = %q\n%s  }\n}\n",
+		sb.Gateway("qnbpay").BaseURL, hclObject(creds["sipay"].Settings))
 	sandboxed := func(extra string) string { return providerConfig(sb, creds, extra) }
 
 	// A Tahsilat of the test's own, whose merchants answer success without
@@ -321,6 +332,59 @@ func TestAccFaults_failures(t *testing.T) {
 				`Check the Vepara credentials`,
 		},
 		{
+			name: "qnbpay's documented refusal, an array at HTTP 400, not retried", emu: qnbpay, calls: 1,
+			inject: fault(qnbpay, simkit.Fault{Kind: simkit.Raw, Status: http.StatusBadRequest, ContentType: "application/json",
+				Body: `[{"status_code":2,"status_description":"Invalid credentials"}]`}),
+			config: sandboxed("  max_retries = 2\n") + tokenConfig("qnbpay", ""),
+			want: `QNBpay Token Request Failed.*QNBpay refused the token request \(HTTP 400 Bad Request\) with error code 2: Invalid credentials\. ` +
+				`Check the QNBpay credentials`,
+		},
+		{
+			name: "sipay at another deployment of its platform, refused as an array at HTTP 400, not retried", emu: qnbpay, calls: 1,
+			config: sipayAtQNBpay + tokenConfig("sipay", ""),
+			want: `Sipay Token Request Failed.*Sipay refused the token request \(HTTP 400 Bad Request\) with error code 2: Invalid credentials\. ` +
+				`Check the Sipay credentials`,
+		},
+		{
+			name: "paybull invalid credentials as an object at HTTP 200, not retried", emu: paybull, calls: 1,
+			inject: fault(paybull, simkit.Fault{Kind: simkit.Raw, Status: http.StatusOK, ContentType: "application/json",
+				Body: `{"status_code":30,"status_description":"Invalid credentials","data":null}`}),
+			config: sandboxed("  max_retries = 2\n") + tokenConfig("paybull", ""),
+			want:   `PayBull Token Request Failed.*PayBull refused the token request \(HTTP 200 OK\) with error code 30: Invalid credentials\. Check the PayBull credentials`,
+		},
+		{
+			name: "hepsipay invalid_grant at HTTP 400, not retried", emu: hepsipay, calls: 1,
+			inject: fault(hepsipay, simkit.Fault{Kind: simkit.Raw, Status: http.StatusBadRequest, ContentType: "application/json",
+				Body: `{"error":"invalid_grant","error_description":"Bad credentials"}`}),
+			config: sandboxed("  max_retries = 2\n") + tokenConfig("hepsipay", ""),
+			want: `Hepsipay Token Request Failed.*Hepsipay refused the token request \(HTTP 400 Bad Request\) with error code invalid_grant: Bad credentials\. ` +
+				`Check the Hepsipay credentials`,
+		},
+		{
+			name: "hepsipay temporarily_unavailable at HTTP 503, retried", emu: hepsipay, calls: 3,
+			inject: fault(hepsipay, simkit.Fault{Kind: simkit.Raw, Status: http.StatusServiceUnavailable, ContentType: "application/json",
+				Body: `{"error":"temporarily_unavailable","error_description":"Bakım çalışması"}`}),
+			config: sandboxed("  max_retries = 2\n") + tokenConfig("hepsipay", ""),
+			want: `Hepsipay Token Request Failed.*Hepsipay refused the token request \(HTTP 503 Service Unavailable after 3 attempts\) with error code temporarily_unavailable: ` +
+				`Bakım çalışması\. The gateway is limiting or failing requests\. Wait and run again, or raise max_retries \(now 2\)\.`,
+		},
+		{
+			name: "paynkolay responseCode 403 at HTTP 200, not retried", emu: paynkolay, calls: 1,
+			inject: fault(paynkolay, simkit.Fault{Kind: simkit.Raw, Status: http.StatusOK, ContentType: "application/json",
+				Body: `{"success":false,"responseCode":"403","responseMessage":"Yetkisiz erişim","data":null}`}),
+			config: sandboxed("  max_retries = 2\n") + tokenConfig("paynkolay", ""),
+			want: `Paynkolay Token Request Failed.*Paynkolay refused the token request \(HTTP 200 OK\) with error code 403: Yetkisiz erişim\. ` +
+				`Check the Paynkolay credentials`,
+		},
+		{
+			name: "paynkolay failure at HTTP 500, retried", emu: paynkolay, calls: 2,
+			inject: fault(paynkolay, simkit.Fault{Kind: simkit.Raw, Status: http.StatusInternalServerError, ContentType: "application/json",
+				Body: `{"success":false,"responseCode":"500","responseMessage":"Sistem hatası","data":null}`}),
+			config: sandboxed("  max_retries = 1\n") + tokenConfig("paynkolay", ""),
+			want: `Paynkolay Token Request Failed.*Paynkolay refused the token request \(HTTP 500 Internal Server Error after 2 attempts\) with error code 500: ` +
+				`Sistem hatası\. The gateway is limiting or failing requests\.`,
+		},
+		{
 			name:   "plain http base_url in the provider block",
 			config: "provider \"paytoken\" {\n  sipay = {\n    base_url = \"http://example.com/ccpayment\"\n  }\n}\n" + tokenConfig("sipay", ""),
 			want:   `Invalid Base URL.*The base_url "http://example\.com/ccpayment" uses plain http:// on the non-loopback host "example\.com"; use https://`,
@@ -340,7 +404,7 @@ func TestAccFaults_failures(t *testing.T) {
 		secrets = append(secrets, sensitiveSettings(c)...)
 	}
 	secrets = append(secrets, noTokenKey, expiredKey, shortKey, longSecret)
-	emulators := []simkit.Emulator{sipay, tahsilat, iyzico, vepara, bent}
+	emulators := []simkit.Emulator{sipay, tahsilat, iyzico, vepara, qnbpay, paybull, hepsipay, paynkolay, bent}
 	r := &runs{}
 	var refused atomic.Int64
 	var started time.Time

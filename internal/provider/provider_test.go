@@ -112,6 +112,15 @@ func TestAccProvider_missingCredentials(t *testing.T) {
 			`iyzico\.member_identifier.*member_identifier.*PAYTOKEN_IYZICO_MEMBER_IDENTIFIER`},
 		{"iyzico session_token", "iyzico", without(iyz, "session_token"), "",
 			`iyzico\.session_token.*PAYTOKEN_IYZICO_SESSION_TOKEN`},
+		{"qnbpay app_id", "qnbpay", simkit.Credential{Settings: map[string]string{"app_secret": "sandbox-qnbpay-secret-is3d-1"}}, "",
+			`Missing QNBpay App ID.*set qnbpay\.app_id on this paytoken_token, set app_id in the provider's qnbpay block, or set the environment variable PAYTOKEN_QNBPAY_APP_ID\.`},
+		{"paybull app_secret on the data source", "paybull", simkit.Credential{Settings: map[string]string{"app_id": "sandbox-paybull-is3d-1"}}, dataSource,
+			`Missing PayBull App Secret.*set app_secret in the provider's paybull block, or set the environment variable PAYTOKEN_PAYBULL_APP_SECRET\. ` +
+				`The data source takes no credentials`},
+		{"hepsipay secret_key", "hepsipay", without(credential(t, sb, "hepsipay", "documented"), "secret_key"), "",
+			`Missing Hepsipay Secret Key.*set hepsipay\.secret_key on this paytoken_token, set secret_key in the provider's hepsipay block, or set the environment variable PAYTOKEN_HEPSIPAY_SECRET_KEY\.`},
+		{"paynkolay merchant_no", "paynkolay", without(credential(t, sb, "paynkolay", "documented"), "merchant_no"), "",
+			`Missing Paynkolay Merchant No.*set paynkolay\.merchant_no on this paytoken_token, set merchant_no in the provider's paynkolay block, or set the environment variable PAYTOKEN_PAYNKOLAY_MERCHANT_NO\.`},
 		{"vepara app_secret", "vepara", simkit.Credential{Settings: map[string]string{"app_id": "sandbox-vepara-is3d-1"}}, "",
 			`Missing Vepara App Secret.*A token from Vepara needs vepara\.app_secret, which is not set\. To fix it, set vepara\.app_secret on this paytoken_token, ` +
 				`set app_secret in the provider's vepara block, or set the environment variable PAYTOKEN_VEPARA_APP_SECRET\.`},
@@ -167,6 +176,18 @@ func TestAccProvider_wrongCredentials(t *testing.T) {
 			`iyzico Token Request Failed.*error code 1001`},
 		{"vepara", with(credential(t, sb, "vepara", "is_3d=1"), "app_secret", "wrong-vepara-secret-0123"),
 			`Vepara Token Request Failed.*Vepara refused the token request \(HTTP 200 OK\) with error code 2: Invalid credentials\. Check the Vepara credentials`},
+		{"qnbpay", with(credential(t, sb, "qnbpay", "is_3d=1"), "app_secret", "wrong-qnbpay-secret-0123"),
+			`QNBpay Token Request Failed.*QNBpay refused the token request \(HTTP 400 Bad Request\) with error code 2: Invalid credentials\. ` +
+				`Check the QNBpay credentials \(qnbpay\.app_id or PAYTOKEN_QNBPAY_APP_ID; qnbpay\.app_secret or PAYTOKEN_QNBPAY_APP_SECRET\)`},
+		{"paybull", with(credential(t, sb, "paybull", "is_3d=1"), "app_id", "unknown-paybull-app"),
+			`PayBull Token Request Failed.*PayBull refused the token request \(HTTP 400 Bad Request\) with error code 2: Invalid credentials\. Check the PayBull credentials`},
+		{"hepsipay", with(credential(t, sb, "hepsipay", "documented"), "secret_key", "wrong-hepsipay-secret-0123"),
+			`Hepsipay Token Request Failed.*Hepsipay refused the token request \(HTTP 401 Unauthorized\) with error code invalid_client: .*` +
+				`Check the Hepsipay credentials \(hepsipay\.api_key or PAYTOKEN_HEPSIPAY_API_KEY; hepsipay\.secret_key or PAYTOKEN_HEPSIPAY_SECRET_KEY\)`},
+		{"paynkolay", with(credential(t, sb, "paynkolay", "documented"), "password", "wrong-paynkolay-password-0123"),
+			`Paynkolay Token Request Failed.*Paynkolay refused the token request \(HTTP 401 Unauthorized\) with error code 401: .*` +
+				`Check the Paynkolay credentials \(paynkolay\.username or PAYTOKEN_PAYNKOLAY_USERNAME; paynkolay\.password or PAYTOKEN_PAYNKOLAY_PASSWORD; ` +
+				`paynkolay\.merchant_no or PAYTOKEN_PAYNKOLAY_MERCHANT_NO\)`},
 	}
 	for _, c := range cases {
 		t.Run(c.gateway+"/"+c.want[len(c.want)-4:], func(t *testing.T) {

@@ -341,6 +341,18 @@ func TestAccSecrets_tokenCredentialsNotInDiagnostics(t *testing.T) {
 			`{"status":"failure","errorCode":"1000","errorMessage":"Geçersiz imza ` + secret + `","locale":"tr"}`, http.StatusOK,
 			`iyzico refused the token request \(HTTP 200 OK\) with error code 1000: Geçersiz imza \(redacted\)\..*` +
 				`iyzico\.api_key on this paytoken_token; iyzico\.secret_key on this paytoken_token; iyzico\.session_token or PAYTOKEN_IYZICO_SESSION_TOKEN`},
+		{"qnbpay", `qnbpay = { app_id = "merchant-2", app_secret = var.secret }`,
+			`[{"status_code":2,"status_description":"Invalid credentials: ` + secret + `"}]`, http.StatusBadRequest,
+			`QNBpay refused the token request \(HTTP 400 Bad Request\) with error code 2: Invalid credentials: \(redacted\)\. Check the QNBpay credentials ` +
+				`\(qnbpay\.app_id on this paytoken_token; qnbpay\.app_secret on this paytoken_token\)`},
+		{"hepsipay", `hepsipay = { api_key = "merchant-2", secret_key = var.secret }`,
+			`{"error":"invalid_client","error_description":"Bad client credentials: ` + secret + `"}`, http.StatusUnauthorized,
+			`Hepsipay refused the token request \(HTTP 401 Unauthorized\) with error code invalid_client: Bad client credentials: \(redacted\)\..*` +
+				`hepsipay\.api_key on this paytoken_token; hepsipay\.secret_key on this paytoken_token`},
+		{"paynkolay", `paynkolay = { username = "merchant-2", password = var.secret, merchant_no = "400000999" }`,
+			`{"success":false,"responseCode":"401","responseMessage":"Hatalı şifre: ` + secret + `","data":null}`, http.StatusUnauthorized,
+			`Paynkolay refused the token request \(HTTP 401 Unauthorized\) with error code 401: Hatalı şifre: \(redacted\)\..*` +
+				`paynkolay\.username on this paytoken_token; paynkolay\.password on this paytoken_token; paynkolay\.merchant_no on this paytoken_token`},
 	}
 	for _, c := range cases {
 		t.Run(c.gateway, func(t *testing.T) {

@@ -63,6 +63,27 @@ var benchGateways = []benchGateway{
 	{name: "iyzico", settings: clients.Values{"api_key": "bench-api-key", "secret_key": "bench-secret-key"},
 		args: clients.Values{"session_token": "bench-session", "member_identifier": "member-42", "conversation_id": "order-42"}},
 	{name: "vepara", settings: clients.Values{"app_id": "bench-app", "app_secret": "bench-secret"}},
+	{name: "qnbpay", settings: clients.Values{"app_id": "bench-app", "app_secret": "bench-secret"}},
+	{name: "paybull", settings: clients.Values{"app_id": "bench-app", "app_secret": "bench-secret"}},
+	{name: "hepsipay", settings: clients.Values{"api_key": "bench-api-key", "secret_key": "bench-secret-key"}},
+	{name: "paynkolay", settings: clients.Values{"username": "bench-user", "password": "bench-password", "merchant_no": "400000904"}},
+}
+
+// TestBenchGatewaysCoverRegistry keeps the benchmarks' rows in step with
+// the registry: every gateway has its row, and each row builds a client.
+func TestBenchGatewaysCoverRegistry(t *testing.T) {
+	for _, name := range gateways.Names() {
+		i := slices.IndexFunc(benchGateways, func(bg benchGateway) bool { return bg.name == name })
+		if i < 0 {
+			t.Errorf("benchGateways has no row for %s", name)
+			continue
+		}
+		spec, _ := gateways.Lookup(name)
+		settings, _ := benchGateways[i].split(spec)
+		if _, err := spec.New(clients.Config{Settings: settings, BaseURL: "https://" + name + ".bench.invalid"}); err != nil {
+			t.Errorf("%s's row builds no client: %v", name, err)
+		}
+	}
 }
 
 // benchCases are benchGateways, each also with its credentials on the

@@ -82,6 +82,26 @@ var capabilityCases = []capabilityCase{
 		warning: `Vepara answered is_3d 4, a payment integration mode this provider does not know \(it knows 0, 1, 2 and 3\)`},
 	{gateway: "vepara", label: "opaque token", d2: yes, d3: yes, whiteLabel: yes, branded: no, inst: null, ch3: yes, lifetime: 2 * time.Hour},
 	{gateway: "vepara", label: "no expired_at", d2: no, d3: yes, whiteLabel: yes, branded: no, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "qnbpay", label: "is_3d=0", d2: yes, d3: no, whiteLabel: yes, branded: no, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "qnbpay", label: "is_3d=1", d2: yes, d3: yes, whiteLabel: yes, branded: no, inst: null, ch3: yes, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "qnbpay", label: "is_3d=2", d2: no, d3: yes, whiteLabel: yes, branded: no, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "qnbpay", label: "is_3d=4", d2: null, d3: null, whiteLabel: no, branded: yes, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "qnbpay", label: "is_3d=7", d2: null, d3: null, whiteLabel: null, branded: null, inst: null, ch3: null, scopes: []string{}, lifetime: 2 * time.Hour,
+		warning: `QNBpay answered is_3d 7, a payment integration mode this provider does not know \(it knows 0, 1, 2 and 4\)`},
+	{gateway: "paybull", label: "is_3d=0", d2: yes, d3: no, whiteLabel: yes, branded: no, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "paybull", label: "is_3d=1", d2: yes, d3: yes, whiteLabel: yes, branded: no, inst: null, ch3: yes, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "paybull", label: "is_3d=2", d2: no, d3: yes, whiteLabel: yes, branded: no, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "paybull", label: "is_3d=4", d2: null, d3: null, whiteLabel: no, branded: yes, inst: null, ch3: no, scopes: []string{}, lifetime: 2 * time.Hour},
+	{gateway: "paybull", label: "is_3d=7", d2: null, d3: null, whiteLabel: null, branded: null, inst: null, ch3: null, scopes: []string{}, lifetime: 2 * time.Hour,
+		warning: `PayBull answered is_3d 7, a payment integration mode this provider does not know \(it knows 0, 1, 2 and 4\)`},
+	{gateway: "hepsipay", label: "documented", lifetime: 43199 * time.Second},
+	{gateway: "hepsipay", label: "jwt-scoped", scopes: []string{"payment", "installment"}, lifetime: 43199 * time.Second},
+	{gateway: "hepsipay", label: "jwt-no-expires-in", lifetime: 90 * time.Minute},
+	{gateway: "hepsipay", label: "bearer-capitalised", lifetime: 3599 * time.Second},
+	{gateway: "hepsipay", label: "opaque-no-expires-in", lifetime: time.Hour},
+	{gateway: "paynkolay", label: "documented", lifetime: 30 * time.Minute},
+	{gateway: "paynkolay", label: "second merchant", lifetime: 30 * time.Minute},
+	{gateway: "paynkolay", label: "JWT without exp", lifetime: 30 * time.Minute},
 }
 
 // resultChecks checks an object's token results at base against c.
@@ -295,52 +315,58 @@ func compatible(have, settings map[string]string) bool {
 	return true
 }
 
-// TestAccTokenEphemeral_envOnly configures every gateway from environment
-// variables alone, with an empty provider block.
+// TestAccTokenEphemeral_envOnly configures every registered gateway from
+// environment variables alone, with an empty provider block.
 func TestAccTokenEphemeral_envOnly(t *testing.T) {
 	sb := startSandbox(t)
 	clearProviderEnv(t)
 	for k, v := range sb.Env() {
 		t.Setenv(k, v)
 	}
+	var tokens, echo strings.Builder
+	var checks []statecheck.StateCheck
+	for _, gw := range gateways.Names() {
+		fmt.Fprintf(&tokens, "ephemeral \"paytoken_token\" %q {\n  gateway = %q\n}\n", gw, gw)
+		fmt.Fprintf(&echo, "    %s = sha256(ephemeral.paytoken_token.%s.access_token)\n", gw, gw)
+		checks = append(checks, statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey(gw), issuedBy(sb.Gateway(gw).Emulator)))
+	}
 	unitTest(t, resource.TestCase{
 		TerraformVersionChecks:   ephemeralVersions,
 		ProtoV6ProviderFactories: factories(nil),
 		Steps: []resource.TestStep{{
-			Config: `
-provider "paytoken" {}
-
-ephemeral "paytoken_token" "sipay" {
-  gateway = "sipay"
-}
-ephemeral "paytoken_token" "tahsilat" {
-  gateway = "tahsilat"
-}
-ephemeral "paytoken_token" "iyzico" {
-  gateway = "iyzico"
-}
-ephemeral "paytoken_token" "vepara" {
-  gateway = "vepara"
-}
-
-provider "echo" {
-  data = {
-    sipay    = sha256(ephemeral.paytoken_token.sipay.access_token)
-    tahsilat = sha256(ephemeral.paytoken_token.tahsilat.access_token)
-    iyzico   = sha256(ephemeral.paytoken_token.iyzico.access_token)
-    vepara   = sha256(ephemeral.paytoken_token.vepara.access_token)
-  }
-}
-resource "echo" "t" {}
-`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("sipay"), issuedBy(sb.Gateway("sipay").Emulator)),
-				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("tahsilat"), issuedBy(sb.Gateway("tahsilat").Emulator)),
-				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("iyzico"), issuedBy(sb.Gateway("iyzico").Emulator)),
-				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("vepara"), issuedBy(sb.Gateway("vepara").Emulator)),
-			},
+			Config:            "provider \"paytoken\" {}\n\n" + tokens.String() + "\nprovider \"echo\" {\n  data = {\n" + echo.String() + "  }\n}\nresource \"echo\" \"t\" {}\n",
+			ConfigStateChecks: checks,
 		}},
 	})
+}
+
+// TestAccTokenEphemeral_otherDeployment gets a token with gateway = "sipay"
+// from another deployment of Sipay's platform, reached through base_url:
+// QNBpay's and PayBull's emulators stand in for the deployments no gateway
+// of its own names, such as Halk Öde. The results follow Sipay's table.
+func TestAccTokenEphemeral_otherDeployment(t *testing.T) {
+	sb := startSandbox(t)
+	clearProviderEnv(t)
+	for _, deployment := range []string{"qnbpay", "paybull"} {
+		t.Run(deployment, func(t *testing.T) {
+			i := slices.IndexFunc(capabilityCases, func(c capabilityCase) bool { return c.gateway == deployment && c.label == "is_3d=2" })
+			c := capabilityCases[i]
+			cred := credential(t, sb, deployment, c.label)
+			block := fmt.Sprintf("provider \"paytoken\" {\n  sipay = {\n    base_url = %q\n%s  }\n}\n", sb.Gateway(deployment).BaseURL, hclObject(cred.Settings))
+			unitTest(t, resource.TestCase{
+				TerraformVersionChecks:   ephemeralVersions,
+				ProtoV6ProviderFactories: factories(nil),
+				Steps: []resource.TestStep{{
+					Config: block + echoToken("sipay"),
+					ConfigStateChecks: append(c.resultChecks("echo.t", tfjsonpath.New("data")),
+						statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("token_sha256"), issuedBy(sb.Gateway(deployment).Emulator))),
+				}},
+			})
+			if n := sb.Gateway("sipay").Emulator.Faults().Calls(); n != 0 {
+				t.Errorf("Sipay's own emulator received %d requests; the base_url should have sent them to %s's", n, deployment)
+			}
+		})
+	}
 }
 
 // TestAccTokenEphemeral_wiring feeds tokens of all three gateways into
