@@ -1,14 +1,9 @@
 package sipay_test
 
 import (
-	"encoding/json"
-	"fmt"
-	"strings"
 	"testing"
 	"time"
-	"unicode"
 
-	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/clientstest"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/paybull"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/qnbpay"
@@ -16,108 +11,20 @@ import (
 )
 
 // FuzzParse feeds Parse arbitrary answers, as Sipay's and as those of the
-// gateways that answer in Sipay's words (QNBpay, PayBull), each also
-// wrapped in a JSON array, the platform's other form. Seeds live in
+// gateways that answer in Sipay's words (QNBpay, PayBull), which must read
+// every answer alike, in the object and the array form. Seeds live in
 // testdata/fuzz/FuzzParse: the documented sample, failures and odd shapes.
-// clientstest.CheckParse checks what every gateway's Parse must do; the
-// platform's own rules follow.
+// clientstest.FuzzPlatform checks what every gateway's Parse must do and
+// the platform's rules.
 func FuzzParse(f *testing.F) {
-	deployments := []sipay.Deployment{sipay.Sipay, qnbpay.QNBpay, paybull.PayBull}
-	f.Fuzz(func(t *testing.T, body []byte, status int, receivedUnix int64) {
-		received := time.Unix(receivedUnix, 0).In(time.FixedZone("X", 5*3600))
-		var carried struct {
-			Data struct {
-				Token any `json:"token"`
-			} `json:"data"`
-		}
-		_ = json.Unmarshal(body, &carried)
-		secret, _ := carried.Data.Token.(string)
-		var first string
-		for _, d := range deployments {
-			bodies := [][]byte{body}
-			if len(body) > 0 && body[0] == '{' && json.Valid(body) {
-				bodies = append(bodies, append(append([]byte("["), body...), ']'))
-			}
-			for _, b := range bodies {
-				tok, err := d.Parse(&clients.Response{StatusCode: status, Body: b, Attempts: 1}, received)
-				tok, e := clientstest.CheckParse(t, clientstest.ParseCase{
-					Gateway: d.Name, Status: status, Body: b, Token: tok, Err: err,
-					Classify: sipay.Classify, Carried: secret, Received: received, IssuedOnReceipt: true,
-					WarningProse: func() string { return controlWarnings(d, body, received) },
-				})
-				checkPlatformRules(t, tok, e)
-				// Every deployment, in either form, reads the answer alike.
-				if got := outcome(tok, e); first == "" {
-					first = got
-				} else if got != first {
-					t.Fatalf("%s reads %q as %s, Sipay as %s", d.Name, b, got, first)
-				}
-			}
-		}
-	})
-}
-
-// outcome sums up a result without the gateway's name and words.
-func outcome(tok *clients.Token, e *clients.Error) string {
-	if e != nil {
-		return fmt.Sprintf("error %v HTTP %d code %q message %q", e.Kind, e.StatusCode, e.Code, e.Message)
+	var parsers []clientstest.PlatformParser
+	for _, d := range []sipay.Deployment{sipay.Sipay, qnbpay.QNBpay, paybull.PayBull} {
+		parsers = append(parsers, clientstest.PlatformParser{
+			Gateway: d.Name, Parse: d.Parse, Classify: sipay.Classify, ExpiryFields: []string{"expires_at"},
+			Success: func(data map[string]any) any { return map[string]any{"status_code": 100, "data": data} },
+		})
 	}
-	return fmt.Sprintf("token %q expires %v issued %v flags %s scopes %q, %d warnings",
-		tok.AccessToken, tok.ExpiresAt, tok.IssuedAt, clientstest.Flags(tok.Capabilities), tok.Scopes, len(tok.Warnings))
-}
-
-// checkPlatformRules checks what the platform's rules add to CheckParse.
-func checkPlatformRules(t *testing.T, tok *clients.Token, e *clients.Error) {
-	t.Helper()
-	if e != nil {
-		if e.Kind == clients.KindRejected && (e.Code == "" || e.Code == "100") {
-			t.Fatalf("rejection with code %q", e.Code)
-		}
-		return
-	}
-	if strings.IndexFunc(tok.AccessToken, unicode.IsControl) >= 0 {
-		t.Fatalf("access token %q holds control characters", tok.AccessToken)
-	}
-	c := tok.Capabilities
-	if c.SupportsInstallment != nil {
-		t.Fatal("supports_installment is set; the platform never says")
-	}
-	if c.SupportsBranded == nil && len(tok.Warnings) == 0 {
-		t.Fatal("capabilities unknown without a warning")
-	}
-	if (c.SupportsBranded == nil) != (c.SupportsWhiteLabel == nil) || (c.SupportsBranded == nil) != (c.Requires3DChoice == nil) {
-		t.Fatal("capabilities partly set")
-	}
-}
-
-// controlWarnings returns the warnings Parse gives for body's is_3d and
-// expires_at with another token: what the warnings' prose and quoted values
-// hold by chance, so a token such as "integration mode" that is part of
-// that prose is not taken for a leak. It reads the body as Parse does.
-func controlWarnings(d sipay.Deployment, body []byte, received time.Time) string {
-	var env struct {
-		Data json.RawMessage `json:"data"`
-	}
-	var data struct {
-		Is3D      json.RawMessage `json:"is_3d"`
-		ExpiresAt json.RawMessage `json:"expires_at"`
-	}
-	if json.Unmarshal(sipay.Object(body), &env) == nil && len(env.Data) > 0 && env.Data[0] == '{' {
-		_ = json.Unmarshal(env.Data, &data)
-	}
-	fields := map[string]any{"token": "control-token-0"}
-	if data.Is3D != nil {
-		fields["is_3d"] = data.Is3D
-	}
-	if data.ExpiresAt != nil {
-		fields["expires_at"] = data.ExpiresAt
-	}
-	control, _ := json.Marshal(map[string]any{"status_code": 100, "data": fields})
-	tok, err := d.Parse(&clients.Response{StatusCode: 200, Body: control, Attempts: 1}, received)
-	if err != nil {
-		return ""
-	}
-	return strings.Join(tok.Warnings, "\n")
+	clientstest.FuzzPlatform(f, parsers, nil)
 }
 
 // FuzzParseTurkeyTime checks that any time it accepts is in UTC, three
