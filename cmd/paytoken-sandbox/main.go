@@ -1,7 +1,7 @@
 // Command paytoken-sandbox serves local emulators of the Sipay, Tahsilat,
-// iyzico and Vepara token calls on loopback, so Terraform configurations
-// that use the paytoken provider can be tried and tested without gateway
-// accounts.
+// iyzico, Vepara, QNBpay, PayBull, Hepsipay and Paynkolay token calls (every
+// gateway in the registry) on loopback, so Terraform configurations that use
+// the paytoken provider can be tried and tested without gateway accounts.
 //
 // It prints each gateway's base URL and sandbox credentials, can write them
 // as shell exports for the provider's environment variables, and runs until

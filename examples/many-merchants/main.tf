@@ -43,7 +43,11 @@ variable "app_secrets" {
 }
 
 # One token per merchant. Tokens with the same credentials share one
-# gateway call; two merchants never share a token.
+# gateway call; two merchants never share a token. Every gateway's block
+# takes its merchant's credentials the same way: vepara, qnbpay and paybull
+# app_id and app_secret; tahsilat secret_key and public_key; iyzico and
+# hepsipay api_key and secret_key; paynkolay username, password and
+# merchant_no.
 ephemeral "paytoken_token" "merchant" {
   for_each = var.merchants
 

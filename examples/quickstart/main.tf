@@ -36,6 +36,22 @@ ephemeral "paytoken_token" "vepara" {
   gateway = "vepara"
 }
 
+ephemeral "paytoken_token" "qnbpay" {
+  gateway = "qnbpay"
+}
+
+ephemeral "paytoken_token" "paybull" {
+  gateway = "paybull"
+}
+
+ephemeral "paytoken_token" "hepsipay" {
+  gateway = "hepsipay"
+}
+
+ephemeral "paytoken_token" "paynkolay" {
+  gateway = "paynkolay"
+}
+
 # Everything but the token, safe to keep in state. Within one run, a data
 # source and an ephemeral resource with the same arguments share one token,
 # so these are the very tokens opened above.
@@ -57,4 +73,20 @@ data "paytoken_token" "iyzico" {
 
 data "paytoken_token" "vepara" {
   gateway = "vepara"
+}
+
+data "paytoken_token" "qnbpay" {
+  gateway = "qnbpay"
+}
+
+data "paytoken_token" "paybull" {
+  gateway = "paybull"
+}
+
+data "paytoken_token" "hepsipay" {
+  gateway = "hepsipay"
+}
+
+data "paytoken_token" "paynkolay" {
+  gateway = "paynkolay"
 }

@@ -57,6 +57,41 @@ output "vepara_integration" {
   }
 }
 
+# QNBpay and PayBull run Sipay's platform and share its is_3d table: 4 is the
+# branded page ("Pay with PayBull" at PayBull).
+data "paytoken_token" "qnbpay" {
+  gateway = "qnbpay"
+}
+
+data "paytoken_token" "paybull" {
+  gateway = "paybull"
+}
+
+output "branded_payment_page" {
+  value = {
+    qnbpay  = data.paytoken_token.qnbpay.supports_branded
+    paybull = data.paytoken_token.paybull.supports_branded
+  }
+}
+
+# Hepsipay and Paynkolay fill in no capability flag (all null); what they
+# say is how long a token lives: Hepsipay its expires_in (about 12 hours),
+# Paynkolay the JWT's exp (30 minutes).
+data "paytoken_token" "hepsipay" {
+  gateway = "hepsipay"
+}
+
+data "paytoken_token" "paynkolay" {
+  gateway = "paynkolay"
+}
+
+output "token_expiry" {
+  value = {
+    hepsipay  = data.paytoken_token.hepsipay.expires_at
+    paynkolay = data.paytoken_token.paynkolay.expires_at
+  }
+}
+
 # Warns when the Sipay merchant's integration mode (is_3d) no longer matches
 # the checkout page. Nested in the check, the data source is read at plan and
 # again at apply, and a failed read is a warning too, so a gateway outage

@@ -20,10 +20,14 @@ terraform {
 # The sandbox for every gateway, since the restapi providers below call the
 # sandbox hosts. Credentials come from PAYTOKEN_* environment variables.
 provider "paytoken" {
-  sipay    = { sandbox = true }
-  tahsilat = { sandbox = true }
-  iyzico   = { sandbox = true }
-  vepara   = { sandbox = true }
+  sipay     = { sandbox = true }
+  tahsilat  = { sandbox = true }
+  iyzico    = { sandbox = true }
+  vepara    = { sandbox = true }
+  qnbpay    = { sandbox = true }
+  paybull   = { sandbox = true }
+  hepsipay  = { sandbox = true }
+  paynkolay = { sandbox = true }
 }
 
 # One token per gateway.
@@ -42,10 +46,33 @@ ephemeral "paytoken_token" "tahsilat" {
   }
 }
 
-# Vepara runs on Sipay's platform: the same token call, two-hour tokens.
+# Vepara, QNBpay and PayBull run on Sipay's platform: the same token call,
+# two-hour tokens.
 ephemeral "paytoken_token" "vepara" {
   gateway       = "vepara"
   min_valid_for = "30m"
+}
+
+ephemeral "paytoken_token" "qnbpay" {
+  gateway       = "qnbpay"
+  min_valid_for = "30m"
+}
+
+ephemeral "paytoken_token" "paybull" {
+  gateway       = "paybull"
+  min_valid_for = "30m"
+}
+
+# Hepsipay's tokens live as long as its expires_in says (about 12 hours);
+# Paynkolay's live 30 minutes.
+ephemeral "paytoken_token" "hepsipay" {
+  gateway       = "hepsipay"
+  min_valid_for = "30m"
+}
+
+ephemeral "paytoken_token" "paynkolay" {
+  gateway       = "paynkolay"
+  min_valid_for = "10m"
 }
 
 # An ephemeral variable keeps the member's session token out of plan and state
@@ -97,6 +124,45 @@ provider "restapi" {
 
   headers = {
     "Authorization" = "Bearer ${ephemeral.paytoken_token.vepara.access_token}"
+    "Content-Type"  = "application/json"
+  }
+}
+
+provider "restapi" {
+  alias = "qnbpay"
+  uri   = "https://test.qnbpay.com.tr/ccpayment"
+
+  headers = {
+    "Authorization" = "Bearer ${ephemeral.paytoken_token.qnbpay.access_token}"
+    "Content-Type"  = "application/json"
+  }
+}
+
+provider "restapi" {
+  alias = "paybull"
+  uri   = "https://test.paybull.com/ccpayment"
+
+  headers = {
+    "Authorization" = "Bearer ${ephemeral.paytoken_token.paybull.access_token}"
+    "Content-Type"  = "application/json"
+  }
+}
+
+provider "restapi" {
+  alias = "hepsipay"
+  uri   = "https://apientgr.hepsipay.com"
+
+  headers = {
+    "Authorization" = "Bearer ${ephemeral.paytoken_token.hepsipay.access_token}"
+  }
+}
+
+provider "restapi" {
+  alias = "paynkolay"
+  uri   = "https://apitest.paynkolay.com.tr"
+
+  headers = {
+    "Authorization" = "Bearer ${ephemeral.paytoken_token.paynkolay.access_token}"
     "Content-Type"  = "application/json"
   }
 }
