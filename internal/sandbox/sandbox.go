@@ -39,12 +39,12 @@ type emulator struct {
 var emulators = []emulator{
 	{"hepsipay", func() simkit.Emulator { return hepsipaysim.New() }, ""},
 	{"iyzico", func() simkit.Emulator { return iyzicosim.New() }, ""},
+	{"paybull", func() simkit.Emulator { return paybullsim.New() }, paybullsim.BasePath},
 	{"paynkolay", func() simkit.Emulator { return paynkolaysim.New() }, ""},
+	{"qnbpay", func() simkit.Emulator { return qnbpaysim.New() }, qnbpaysim.BasePath},
 	{"sipay", func() simkit.Emulator { return sipaysim.New() }, sipaysim.BasePath},
 	{"tahsilat", func() simkit.Emulator { return tahsilatsim.New() }, ""},
 	{"vepara", func() simkit.Emulator { return veparasim.New() }, veparasim.BasePath},
-	{"qnbpay", func() simkit.Emulator { return qnbpaysim.New() }, qnbpaysim.BasePath},
-	{"paybull", func() simkit.Emulator { return paybullsim.New() }, paybullsim.BasePath},
 }
 
 // Gateway is one running emulator.

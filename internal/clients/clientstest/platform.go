@@ -95,7 +95,7 @@ func platformFields(body []byte, names ...string) map[string]json.RawMessage {
 	}
 	out := map[string]json.RawMessage{}
 	for i, n := range names {
-		if raw := v.Field(i).Interface().(json.RawMessage); raw != nil {
+		if raw := v.Field(i).Bytes(); raw != nil {
 			out[n] = raw
 		}
 	}

@@ -48,6 +48,7 @@ const (
 // Spec describes the Hepsipay gateway. Each call returns a fresh Spec, so
 // callers may not affect each other by changing it.
 func Spec() *clients.Spec {
+	needed := "Needed only when a `paytoken_token` for `" + Name + "` is opened or read."
 	return &clients.Spec{
 		Name:          Name,
 		Title:         "Hepsipay",
@@ -58,15 +59,14 @@ func Spec() *clients.Spec {
 				Name: SettingAPIKey,
 				Description: "The merchant's Hepsipay API key (`ApiKey`, the OAuth client id), sent with `secret_key` as " +
 					"HTTP Basic credentials. It may not contain a colon (`:`), which Basic authentication cannot carry " +
-					"in a user name. Needed only for Hepsipay tokens. Can also be set with the `" +
-					clients.EnvVar(Name, SettingAPIKey) + "` environment variable.",
+					"in a user name. Falls back to the `" + clients.EnvVar(Name, SettingAPIKey) + "` environment variable. " + needed,
 				PerToken: true,
 			},
 			{
 				Name: SettingSecretKey,
 				Description: "The merchant's Hepsipay secret key (`SecretKey`, the OAuth client secret), from the same " +
-					"place as `api_key`. Keep it server-side. Needed only for Hepsipay tokens. Can also be set with the `" +
-					clients.EnvVar(Name, SettingSecretKey) + "` environment variable.",
+					"place as `api_key`. Falls back to the `" + clients.EnvVar(Name, SettingSecretKey) + "` environment variable. " + needed +
+					" It is sent only in the Authorization header of the token request and never appears in logs, state or diagnostics.",
 				Sensitive: true,
 				PerToken:  true,
 			},

@@ -76,8 +76,8 @@ func Spec() *clients.Spec {
 				Name: SettingSecretKey,
 				Description: "Tahsilat secret key (`sk_live_…`, or `sk_test_…` for the sandbox), sent as " +
 					"`Authorization: Bearer` to get a token with `key = \"secret\"`, the default. Keep it server-side. " +
-					"Needed only when a `secret` token is requested; a `sk_test_` key selects the sandbox when `sandbox` " +
-					"is not set. Falls back to the `" + clients.EnvVar(Name, SettingSecretKey) + "` environment variable.",
+					"Needed only when a `secret` token is requested, which it then sends; a `sk_test_` key selects the sandbox for it " +
+					"when `sandbox` is not set. Falls back to the `" + clients.EnvVar(Name, SettingSecretKey) + "` environment variable.",
 				Sensitive: true,
 				PerToken:  true,
 			},
@@ -86,8 +86,8 @@ func Spec() *clients.Spec {
 				Description: "Tahsilat public key (`pk_live_…`, or `pk_test_…` for the sandbox), sent as " +
 					"`Authorization: Bearer` to get a token with `key = \"public\"`. Such a token is for 3D Secure " +
 					"payments only. Tahsilat says the public key may be shown in web and mobile apps, so it is not " +
-					"treated as sensitive. Needed only when a `public` token is requested; when `secret_key` is not set, " +
-					"a `pk_test_` key selects the sandbox. Falls back to the `" + clients.EnvVar(Name, SettingPublicKey) +
+					"treated as sensitive. Needed only when a `public` token is requested, which it then sends; " +
+					"a `pk_test_` key selects the sandbox for it when `sandbox` is not set. Falls back to the `" + clients.EnvVar(Name, SettingPublicKey) +
 					"` environment variable.",
 				PerToken: true,
 			},
