@@ -115,12 +115,14 @@ func TestParseCLIVersion(t *testing.T) {
 // resource.UnitTest does, adapted to the CLI's family (see forCLI).
 func unitTest(t *testing.T, tc resource.TestCase) {
 	t.Helper()
+	requireCLI(t)
 	resource.UnitTest(t, forCLI(t, tc))
 }
 
 // accTest is unitTest for cases that need TF_ACC, as resource.Test.
 func accTest(t *testing.T, tc resource.TestCase) {
 	t.Helper()
+	requireCLI(t)
 	resource.Test(t, forCLI(t, tc))
 }
 

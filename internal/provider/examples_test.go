@@ -40,6 +40,7 @@ var callsPerPlan = map[string]int64{"many-merchants": int64(len(exampleMerchants
 // TestExamplesFormatted fails when an example is not `terraform fmt` clean,
 // which is what the Registry pages show and CI checks.
 func TestExamplesFormatted(t *testing.T) {
+	requireCLI(t)
 	out, err := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "fmt", "-check", "-diff", "-recursive", examplesDir).CombinedOutput()
 	if err != nil {
 		t.Fatalf("terraform fmt -check -recursive examples: %v. Run `terraform fmt -recursive examples` (or `make generate`).\n%s", err, out)

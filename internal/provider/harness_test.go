@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -33,7 +34,8 @@ var liveEnv = map[string]string{}
 
 // TestMain makes every Terraform the tests run the one installed here:
 // never a download, never a version check, and no Terraform or provider
-// settings from the developer's environment.
+// settings from the developer's environment. Without a CLI, the unit tests
+// still run; each test that needs the CLI fails, saying why (requireCLI).
 func TestMain(m *testing.M) {
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
 	for _, kv := range os.Environ() {
@@ -46,39 +48,57 @@ func TestMain(m *testing.M) {
 			_ = os.Unsetenv(name)
 		}
 	}
-	// An empty CLI configuration of the tests' own, so a developer's
-	// dev_overrides, plugin cache or credentials cannot change a test.
+	dir, err := setUpCLI()
+	cliErr = err
+	m.Run()
+	if dir != "" {
+		_ = os.RemoveAll(dir)
+	}
+}
+
+// setUpCLI finds the CLI under test and gives it an empty CLI configuration
+// of the tests' own, so a developer's dev_overrides, plugin cache or
+// credentials cannot change a test. It returns the configuration's
+// directory, to be removed after the tests.
+func setUpCLI() (string, error) {
 	dir, err := os.MkdirTemp("", "paytoken-test-cli")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
+		return "", fmt.Errorf("the tests' CLI configuration could not be made: %w", err)
 	}
 	cliConfig := filepath.Join(dir, "terraformrc")
 	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
+		return dir, fmt.Errorf("the tests' CLI configuration could not be written: %w", err)
 	}
 	_ = os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
 	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
 		tf, err := exec.LookPath("terraform")
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "The acceptance tests run the real Terraform CLI: install Terraform >= 1.10 on PATH, or set TF_ACC_TERRAFORM_PATH to its binary.")
-			os.Exit(2)
+			return dir, errors.New("this test runs the real Terraform CLI, and none was found: install Terraform >= 1.10 on PATH, " +
+				"or set TF_ACC_TERRAFORM_PATH to a Terraform >= 1.10 or OpenTofu >= 1.11 binary. Nothing is downloaded")
 		}
 		_ = os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
 	}
 	if cli, err = detectCLI(os.Getenv("TF_ACC_TERRAFORM_PATH")); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
+		return dir, err
 	}
 	// The test framework names providers under Terraform's registry host
 	// unless told otherwise; OpenTofu refuses that host's legacy namespace.
 	if os.Getenv(resource.EnvTfAccProviderHost) == "" {
 		_ = os.Setenv(resource.EnvTfAccProviderHost, cli.Host)
 	}
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
+	return dir, nil
+}
+
+// cliErr says why no CLI can be run, when TestMain found none.
+var cliErr error
+
+// requireCLI fails a test that needs the CLI when there is none, saying
+// what to install.
+func requireCLI(t testing.TB) {
+	t.Helper()
+	if cliErr != nil {
+		t.Fatal(cliErr)
+	}
 }
 
 // errorPattern compiles a pattern for a diagnostic. Terraform wraps

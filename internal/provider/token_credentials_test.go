@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
-	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -77,40 +75,6 @@ func everyRunCalls(t *testing.T, r *runs, want int64, what string) {
 	}
 }
 
-// distinctAt checks how many distinct values the map at p of a resource in
-// state holds at key name of each of its elements.
-func distinctAt(addr string, p tfjsonpath.Path, name string, want int) statecheck.StateCheck {
-	return stateFunc(func(state *tfjson.State) error {
-		v, err := stateValue(state, addr, p)
-		if err != nil {
-			return err
-		}
-		m, ok := v.(map[string]any)
-		if !ok {
-			return fmt.Errorf("%s at %s is %T, not an object", addr, p, v)
-		}
-		seen := map[string][]string{}
-		for k, e := range m {
-			obj, ok := e.(map[string]any)
-			if !ok {
-				return fmt.Errorf("%s at %s.%s is %T, not an object", addr, p, k, e)
-			}
-			s := fmt.Sprint(obj[name])
-			seen[s] = append(seen[s], k)
-		}
-		if len(seen) != want {
-			var groups []string
-			for _, keys := range seen {
-				sort.Strings(keys)
-				groups = append(groups, strings.Join(keys, "="))
-			}
-			sort.Strings(groups)
-			return fmt.Errorf("%s at %s holds %d distinct %s (%v), want %d", addr, p, len(seen), name, groups, want)
-		}
-		return nil
-	})
-}
-
 // TestAccTokenCredentials_forEach opens one Sipay token per merchant with
 // for_each, each token carrying its merchant's credentials (the secret
 // from an ephemeral variable), next to a token that carries none. Each
@@ -135,7 +99,7 @@ func TestAccTokenCredentials_forEach(t *testing.T) {
 	// The provider's own merchant is branded (is_3d=4), unlike any of the
 	// token's.
 	checks = append(checks, capabilityCaseOf(t, "sipay", "is_3d=4").resultChecks("echo.t", data.AtMapKey("provider_default"))...)
-	checks = append(checks, distinctAt("echo.t", data, "token_sha256", 4))
+	checks = append(checks, statecheck.ExpectKnownValue("echo.t", data, distinctByKey{"token_sha256", 4}))
 
 	r := &runs{}
 	unitTest(t, resource.TestCase{
@@ -197,7 +161,7 @@ func TestAccTokenCredentials_reuse(t *testing.T) {
 	other := credential(t, sb, "sipay", "is_3d=2")
 	data := tfjsonpath.New("data")
 	checks := []statecheck.StateCheck{
-		distinctAt("echo.t", data, "token_sha256", 2),
+		statecheck.ExpectKnownValue("echo.t", data, distinctByKey{"token_sha256", 2}),
 		statecheck.ExpectKnownValue("echo.t", data.AtMapKey("other").AtMapKey("supports_2d"), knownvalue.Bool(false)),
 		statecheck.ExpectKnownValue("echo.t", data.AtMapKey("same_0").AtMapKey("requires_3d_choice"), knownvalue.Bool(true)),
 	}

@@ -457,7 +457,7 @@ func TestAccTokenEphemeral_reuse(t *testing.T) {
 					Config: reuseConfig(sb, cred, n, reuse),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data"), knownvalue.ListSizeExact(n)),
-						distinctValues("echo.t", tfjsonpath.New("data"), distinct),
+						statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data"), distinctElements{distinct}),
 					},
 				}},
 			})
@@ -475,29 +475,9 @@ func TestAccTokenEphemeral_reuse(t *testing.T) {
 	}
 }
 
-// distinctValues checks how many distinct values a list in state holds.
-func distinctValues(addr string, p tfjsonpath.Path, want int) statecheck.StateCheck {
-	return stateFunc(func(state *tfjson.State) error {
-		v, err := stateValue(state, addr, p)
-		if err != nil {
-			return err
-		}
-		list, ok := v.([]any)
-		if !ok {
-			return fmt.Errorf("%s at %s is %T, not a list", addr, p, v)
-		}
-		seen := map[string]bool{}
-		for _, e := range list {
-			seen[fmt.Sprint(e)] = true
-		}
-		if len(seen) != want {
-			return fmt.Errorf("%s at %s holds %d distinct values, want %d", addr, p, len(seen), want)
-		}
-		return nil
-	})
-}
-
-// stateFunc is a state check made of a function over the state's JSON.
+// stateFunc is a state check over the whole state, for what no single
+// value shows: that no secret is anywhere in it, or that an attribute is
+// absent. Values are checked with knownvalue checks (checks_test.go).
 type stateFunc func(state *tfjson.State) error
 
 func (f stateFunc) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
@@ -506,19 +486,6 @@ func (f stateFunc) CheckState(_ context.Context, req statecheck.CheckStateReques
 		return
 	}
 	resp.Error = f(req.State)
-}
-
-// stateValue returns the value at p of the resource addr in state.
-func stateValue(state *tfjson.State, addr string, p tfjsonpath.Path) (any, error) {
-	if state.Values == nil || state.Values.RootModule == nil {
-		return nil, errors.New("state has no root module")
-	}
-	for _, r := range state.Values.RootModule.Resources {
-		if r.Address == addr {
-			return tfjsonpath.Traverse(r.AttributeValues, p)
-		}
-	}
-	return nil, fmt.Errorf("%s not found in state", addr)
 }
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
