@@ -34,8 +34,12 @@ var planTimeFree = map[string]bool{"open-at-apply": true}
 var exampleMerchants = []string{"is_3d=0", "is_3d=1", "is_3d=2"}
 
 // callsPerPlan is how many gateway calls planning an example makes, where
-// the example promises a number: one per merchant.
-var callsPerPlan = map[string]int64{"many-merchants": int64(len(exampleMerchants))}
+// the example promises a number: one per merchant, or one token shared by
+// a data source and an ephemeral resource.
+var callsPerPlan = map[string]int64{
+	"many-merchants": int64(len(exampleMerchants)),
+	"testing":        1,
+}
 
 // TestExamplesFormatted fails when an example is not `terraform fmt` clean,
 // which is what the Registry pages show and CI checks.
