@@ -25,7 +25,6 @@ const repoRoot = "../.."
 // installs the provider, built from this repository, from a local
 // filesystem mirror, with no dev_overrides and no reattachment.
 type cliWork struct {
-	t   *testing.T
 	dir string
 	env []string
 }
@@ -40,27 +39,27 @@ func newCLIWork(t *testing.T, name string, env ...string) *cliWork {
 	dir := filepath.Join(work, name)
 	copyTree(t, filepath.Join(examplesDir, name), dir)
 	base := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-	return &cliWork{t: t, dir: dir, env: append(base, env...)}
+	return &cliWork{dir: dir, env: append(base, env...)}
 }
 
 // run runs the CLI under test with args in the working directory and
 // returns its combined output.
-func (w *cliWork) run(args ...string) (string, error) {
-	w.t.Helper()
-	return w.runCommand(os.Getenv("TF_ACC_TERRAFORM_PATH"), args...)
+func (w *cliWork) run(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	return w.runCommand(t, os.Getenv("TF_ACC_TERRAFORM_PATH"), args...)
 }
 
 // runSourcing runs the CLI under test as a user's shell would after
 // `. envFile`: the file is sourced by sh, then the CLI runs with args.
-func (w *cliWork) runSourcing(envFile string, args ...string) (string, error) {
-	w.t.Helper()
+func (w *cliWork) runSourcing(t *testing.T, envFile string, args ...string) (string, error) {
+	t.Helper()
 	script := `. "$1" && shift && exec "$@"`
-	return w.runCommand("sh", append([]string{"-c", script, "sh", envFile, os.Getenv("TF_ACC_TERRAFORM_PATH")}, args...)...)
+	return w.runCommand(t, "sh", append([]string{"-c", script, "sh", envFile, os.Getenv("TF_ACC_TERRAFORM_PATH")}, args...)...)
 }
 
-func (w *cliWork) runCommand(name string, args ...string) (string, error) {
-	w.t.Helper()
-	ctx, cancel := context.WithTimeout(w.t.Context(), 5*time.Minute)
+func (w *cliWork) runCommand(t *testing.T, name string, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = w.dir
@@ -70,11 +69,11 @@ func (w *cliWork) runCommand(name string, args ...string) (string, error) {
 }
 
 // mustRun is run, failing the test when the CLI fails.
-func (w *cliWork) mustRun(args ...string) string {
-	w.t.Helper()
-	out, err := w.run(args...)
+func (w *cliWork) mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := w.run(t, args...)
 	if err != nil {
-		w.t.Fatalf("%s %s: %v\n%s", cli.Kind, strings.Join(args, " "), err, out)
+		t.Fatalf("%s %s: %v\n%s", cli.Kind, strings.Join(args, " "), err, out)
 	}
 	return out
 }

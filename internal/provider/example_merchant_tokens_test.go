@@ -39,7 +39,7 @@ func TestExampleMerchantTokens(t *testing.T) {
 		env = append(env, k+"="+v)
 	}
 	w := newCLIWork(t, "merchant-tokens", env...)
-	w.mustRun("init", "-input=false", "-no-color")
+	w.mustRun(t, "init", "-input=false", "-no-color")
 
 	// Two merchants of different integration modes, so different tokens.
 	merchants, appSecrets := map[string]map[string]string{}, map[string]string{}
@@ -51,7 +51,7 @@ func TestExampleMerchantTokens(t *testing.T) {
 		appSecrets[name] = c.Settings["app_secret"]
 		subs[name] = sipaySub(t, c.Settings["app_id"])
 	}
-	apply := func(merchants map[string]map[string]string, appSecrets map[string]string, extra ...string) {
+	apply := func(t *testing.T, merchants map[string]map[string]string, appSecrets map[string]string, extra ...string) {
 		t.Helper()
 		varFile := filepath.Join(t.TempDir(), "merchants.tfvars.json")
 		raw, err := json.Marshal(map[string]any{"merchants": merchants, "app_secrets": appSecrets})
@@ -61,11 +61,11 @@ func TestExampleMerchantTokens(t *testing.T) {
 		if err := os.WriteFile(varFile, raw, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		w.mustRun(append([]string{"apply", "-auto-approve", "-input=false", "-no-color", "-var-file=" + varFile}, extra...)...)
+		w.mustRun(t, append([]string{"apply", "-auto-approve", "-input=false", "-no-color", "-var-file=" + varFile}, extra...)...)
 	}
 
 	t.Run("two merchants", func(t *testing.T) {
-		apply(merchants, appSecrets)
+		apply(t, merchants, appSecrets)
 		got := endpoints.take()
 		if len(got) != len(merchants) {
 			t.Fatalf("the endpoints received %d tokens, want one per merchant (%d): %v", len(got), len(merchants), slices.Sorted(maps.Keys(got)))
@@ -84,7 +84,7 @@ func TestExampleMerchantTokens(t *testing.T) {
 
 	t.Run("no merchants", func(t *testing.T) {
 		before := sb.Calls()["sipay"]
-		apply(map[string]map[string]string{}, map[string]string{})
+		apply(t, map[string]map[string]string{}, map[string]string{})
 		if got := endpoints.take(); len(got) > 0 {
 			t.Errorf("with no merchants, the endpoints received tokens: %v", slices.Sorted(maps.Keys(got)))
 		}
@@ -95,7 +95,7 @@ func TestExampleMerchantTokens(t *testing.T) {
 
 	t.Run("count = 0", func(t *testing.T) {
 		before := sb.Calls()["sipay"]
-		apply(merchants, appSecrets, "-var=hand_over=false")
+		apply(t, merchants, appSecrets, "-var=hand_over=false")
 		if got := endpoints.take(); len(got) > 0 {
 			t.Errorf("with the module's count = 0, the endpoints received tokens: %v", slices.Sorted(maps.Keys(got)))
 		}

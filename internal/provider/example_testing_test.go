@@ -23,7 +23,7 @@ func TestExampleTesting(t *testing.T) {
 	skipWithout(t, ephemeralResources)
 	w := newCLIWork(t, "testing")
 	envFile, served := startSandboxCommand(t, filepath.Dir(w.dir))
-	w.mustRun("init", "-input=false", "-no-color")
+	w.mustRun(t, "init", "-input=false", "-no-color")
 
 	const file = "checkout.tftest.hcl"
 	src, err := os.ReadFile(filepath.Join(w.dir, file))
@@ -31,7 +31,7 @@ func TestExampleTesting(t *testing.T) {
 		t.Fatal(err)
 	}
 	runBlocks := len(regexp.MustCompile(`(?m)^run "`).FindAll(src, -1))
-	out, err := w.runSourcing(envFile, "test", "-no-color")
+	out, err := w.runSourcing(t, envFile, "test", "-no-color")
 	if err != nil {
 		t.Fatalf("%s test: %v\n%s", cli.Kind, err, out)
 	}
@@ -66,7 +66,7 @@ func TestExampleTesting(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(w.dir, file), []byte(broken), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			out, err := w.runSourcing(envFile, "test", "-no-color")
+			out, err := w.runSourcing(t, envFile, "test", "-no-color")
 			if err == nil {
 				t.Fatalf("%s test passed with %s:\n%s", cli.Kind, name, out)
 			}
