@@ -34,8 +34,13 @@ var planTimeFree = map[string]bool{"open-at-apply": true}
 var exampleMerchants = []string{"is_3d=0", "is_3d=1", "is_3d=2"}
 
 // callsPerPlan is how many gateway calls planning an example makes, where
-// the example promises a number: one per merchant.
-var callsPerPlan = map[string]int64{"many-merchants": int64(len(exampleMerchants))}
+// the example promises a number: one per merchant, or one token shared by
+// a data source and an ephemeral resource.
+var callsPerPlan = map[string]int64{
+	"many-merchants":  int64(len(exampleMerchants)),
+	"merchant-tokens": int64(len(exampleMerchants)),
+	"testing":         1,
+}
 
 // TestExamplesFormatted fails when an example is not `terraform fmt` clean,
 // which is what the Registry pages show and CI checks.
@@ -125,7 +130,10 @@ func TestExamples(t *testing.T) {
 	}
 }
 
-// exampleDirs returns every directory under examples that holds .tf files.
+// exampleDirs returns every directory under examples that holds .tf files,
+// except child modules (under a modules directory): those are planned
+// through the examples that call them, since a root module may not have
+// ephemeral outputs.
 func exampleDirs(t *testing.T) []string {
 	t.Helper()
 	seen := map[string]bool{}
@@ -135,6 +143,9 @@ func exampleDirs(t *testing.T) []string {
 		}
 		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != examplesDir {
 			return filepath.SkipDir // .terraform of a local run
+		}
+		if d.IsDir() && d.Name() == "modules" {
+			return filepath.SkipDir
 		}
 		if !d.IsDir() && filepath.Ext(path) == ".tf" {
 			seen[filepath.Dir(path)] = true
@@ -240,6 +251,8 @@ func prepareExample(t *testing.T, dir string) preparedExample {
 						break
 					}
 				}
+			case "module":
+				localModule(t, dir, b)
 			}
 		}
 		files[filepath.Base(p)] = f
@@ -273,6 +286,35 @@ func prepareExample(t *testing.T, dir string) preparedExample {
 	}
 	sort.Strings(ex.foreign)
 	return ex
+}
+
+// localModule points a module call with a local source ("./…" or "../…")
+// at the module's absolute path, since the test framework copies only an
+// example's own files, not its subdirectories. The CLI installs a module
+// from an absolute path by copying it, offline.
+func localModule(t *testing.T, dir string, b *hclwrite.Block) {
+	t.Helper()
+	attr := b.Body().GetAttribute("source")
+	if attr == nil {
+		return
+	}
+	toks := attr.Expr().BuildTokens(nil)
+	if len(toks) != 3 || toks[0].Type != hclsyntax.TokenOQuote || toks[1].Type != hclsyntax.TokenQuotedLit || toks[2].Type != hclsyntax.TokenCQuote {
+		return // not a plain string, so not a local path
+	}
+	src := string(toks[1].Bytes)
+	if !strings.HasPrefix(src, "./") && !strings.HasPrefix(src, "../") {
+		return
+	}
+	abs, err := filepath.Abs(filepath.Join(dir, src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, diags := hclwrite.ParseConfig([]byte("source = "+hclString(filepath.ToSlash(abs))+"\n"), "source", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	b.Body().SetAttributeRaw("source", f.Body().GetAttribute("source").Expr().BuildTokens(nil))
 }
 
 // syntaxBody parses a configuration file for reading.
