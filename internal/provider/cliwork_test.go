@@ -34,6 +34,7 @@ type cliWork struct {
 // holds extra environment variables, as NAME=value.
 func newCLIWork(t *testing.T, name string, env ...string) *cliWork {
 	t.Helper()
+	requireCLI(t)
 	work := t.TempDir()
 	rc := mirrorProvider(t, filepath.Join(work, "mirror"))
 	dir := filepath.Join(work, name)
@@ -150,6 +151,7 @@ func copyTree(t *testing.T, src, dst string) {
 // skipWithout skips a test on CLIs that lack feature.
 func skipWithout(t *testing.T, feature cliFeature) {
 	t.Helper()
+	requireCLI(t)
 	var resp tfversion.CheckTerraformVersionResponse
 	feature.CheckTerraformVersion(t.Context(), tfversion.CheckTerraformVersionRequest{TerraformVersion: cli.Version}, &resp)
 	if resp.Skip != "" {

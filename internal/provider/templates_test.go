@@ -17,6 +17,7 @@ var terraformSnippet = regexp.MustCompile("(?s)```terraform\n(.*?)```")
 // TestTemplateSnippetsFormatted fails when a Terraform snippet in
 // templates/ is not `terraform fmt` clean, as the examples must be.
 func TestTemplateSnippetsFormatted(t *testing.T) {
+	requireCLI(t)
 	err := filepath.WalkDir(filepath.Join(repoRoot, "templates"), func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tmpl") {
 			return err
