@@ -1,0 +1,214 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/jwtclaims"
+	"github.com/paytoken/terraform-provider-paytoken/internal/sandbox/sipaysim"
+)
+
+// Timings of the expiry runs: a token that lives about expiryLife, used by
+// a provisioner that takes expirySleep, well past it.
+const (
+	expiryLife  = 3 * time.Second
+	expirySleep = 5
+)
+
+// TestTokenEphemeral_expiryThroughCLI runs the CLI under test itself, as a
+// user does, with the provider binary built from this tree, and reads its
+// human output, which the testing framework does not show: an apply whose
+// provisioner outlives the Sipay token it uses gets one warning that names
+// Sipay, the expiry and what to do, whichever of Renew and Close the CLI
+// shows it from; an apply as long with a token that outlives it gets none,
+// and no renewal.
+func TestTokenEphemeral_expiryThroughCLI(t *testing.T) {
+	var skip tfversion.CheckTerraformVersionResponse
+	ephemeralResources.CheckTerraformVersion(context.Background(),
+		tfversion.CheckTerraformVersionRequest{TerraformVersion: cli.Version}, &skip)
+	if skip.Skip != "" {
+		t.Skip(skip.Skip)
+	}
+	rc := devOverrides(t, buildProvider(t))
+
+	for _, c := range []struct {
+		name     string
+		outlived bool
+	}{{"outlived", true}, {"in_time", false}} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			var opts []sipaysim.Option
+			if c.outlived {
+				// The emulator's clock runs so far behind that its two-hour
+				// tokens expire expiryLife after they are issued.
+				opts = append(opts, sipaysim.WithClock(func() time.Time { return time.Now().Add(expiryLife - sipaysim.Lifetime) }))
+			}
+			emu := sipaysim.New(opts...)
+			cred := emu.Credentials()[0].Settings
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "main.tf"), expiryConfig(sipaysim.BaseURL(serveEmulator(t, emu).URL), cred["app_id"], cred["app_secret"]))
+
+			plan := runCLI(t, dir, rc, "plan", "-input=false", "-no-color", "-out=tfplan")
+			apply := runCLI(t, dir, rc, "apply", "-input=false", "-no-color", "tfplan")
+			t.Logf("%s apply:\n%s", cli.Kind, apply)
+
+			issued := emu.Issued()
+			if len(issued) != 2 {
+				t.Fatalf("the emulator issued %d tokens; want 2, one at plan and one at apply", len(issued))
+			}
+			for _, tok := range issued {
+				if strings.Contains(plan+apply, tok) {
+					t.Error("the CLI's output shows a token")
+				}
+			}
+
+			const summary = "Warning: Sipay Token Expired During the Run"
+			if !c.outlived {
+				if strings.Contains(plan+apply, summary) {
+					t.Errorf("a run shorter than its token's life got an expiry warning")
+				}
+				// The renewal is asked for at the expiry only.
+				if strings.Contains(plan+apply, "Renewing") {
+					t.Errorf("a run shorter than its token's life renewed it")
+				}
+				return
+			}
+			// The plan's own token lives as long, but the plan is done with
+			// it sooner, except on a very slow machine.
+			if n := strings.Count(plan, summary); n > 0 {
+				t.Logf("the plan outlived its token too (%d warning)", n)
+			}
+			if n := strings.Count(apply, summary); n != 1 {
+				t.Fatalf("the apply shows %q %d times, want once", summary, n)
+			}
+			claims, ok := jwtclaims.Read(issued[1])
+			expiresAt, hasExp := claims.ExpiresAt()
+			if !ok || !hasExp {
+				t.Fatal("the apply's token has no exp claim")
+			}
+			detail := diagnosticText(apply, summary)
+			for _, want := range []string{
+				"The Sipay token expired at " + expiresAt.UTC().Format(time.RFC3339) + ", while this run still held it.",
+				"was refused by Sipay: run again to get a fresh token.",
+				"raise min_valid_for to at least how long the run uses the token",
+				"split the work into shorter runs.",
+			} {
+				if !strings.Contains(detail, want) {
+					t.Errorf("the warning lacks %q:\n%s", want, detail)
+				}
+			}
+		})
+	}
+}
+
+// expiryConfig is a configuration whose provisioner uses a Sipay token
+// that may be close to expiry, then runs for expirySleep seconds.
+func expiryConfig(baseURL, appID, appSecret string) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    paytoken = {
+      source = "paytoken/paytoken"
+    }
+  }
+}
+
+provider "paytoken" {
+  sipay = {
+    base_url   = %s
+    app_id     = %s
+    app_secret = %s
+  }
+}
+
+ephemeral "paytoken_token" "t" {
+  gateway       = "sipay"
+  min_valid_for = "0s"
+}
+
+resource "terraform_data" "slow" {
+  provisioner "local-exec" {
+    command = "test -n \"$SIPAY_TOKEN\" && sleep %d"
+    environment = {
+      SIPAY_TOKEN = ephemeral.paytoken_token.t.access_token
+    }
+  }
+}
+`, hclString(baseURL), hclString(appID), hclString(appSecret), expirySleep)
+}
+
+// buildProvider builds the provider binary from this tree into a
+// directory of the test's, as `go install` would for a developer.
+func buildProvider(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, "terraform-provider-paytoken"), ".")
+	cmd.Dir = filepath.Join("..", "..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// devOverrides writes a CLI configuration that takes paytoken/paytoken from
+// dir, under the CLI's own registry host, with no other way to install a
+// provider.
+func devOverrides(t *testing.T, dir string) string {
+	t.Helper()
+	rc := filepath.Join(t.TempDir(), "terraformrc")
+	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"paytoken/paytoken\" = %s\n  }\n}\n", hclString(dir)))
+	return rc
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runCLI runs the CLI under test in dir with the CLI configuration rc and
+// returns its combined output, failing the test when it fails. No init is
+// needed: the provider comes from dev_overrides, terraform_data is built in.
+func runCLI(t *testing.T, dir, rc string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Getenv("TF_ACC_TERRAFORM_PATH"), args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", cli.Kind, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+var diagnosticFrame = regexp.MustCompile(`(?m)^[│╷╵]\s?`)
+
+// diagnosticText returns the text of the first diagnostic in out that
+// starts with heading, unframed and unwrapped, its words separated by
+// single spaces. It ends where the frame does, or, unframed (the CLI's
+// output is no terminal), at the next diagnostic or the run's summary.
+func diagnosticText(out, heading string) string {
+	_, rest, ok := strings.Cut(out, heading)
+	if !ok {
+		return ""
+	}
+	for _, end := range []string{"╵", "\nWarning: ", "\nError: ", "\nApply complete!"} {
+		if i := strings.Index(rest, end); i >= 0 {
+			rest = rest[:i]
+		}
+	}
+	return strings.Join(strings.Fields(diagnosticFrame.ReplaceAllString(rest, "")), " ")
+}
