@@ -32,6 +32,10 @@ const (
 // shows it from; an apply as long with a token that outlives it gets none,
 // and no renewal.
 func TestTokenEphemeral_expiryThroughCLI(t *testing.T) {
+	if cli.Version == nil {
+		// A harness that lets unit tests run without a CLI leaves none to ask.
+		t.Fatal("no CLI under test: install Terraform >= 1.10 on PATH, or set TF_ACC_TERRAFORM_PATH to a Terraform >= 1.10 or OpenTofu >= 1.11 binary")
+	}
 	var skip tfversion.CheckTerraformVersionResponse
 	ephemeralResources.CheckTerraformVersion(context.Background(),
 		tfversion.CheckTerraformVersionRequest{TerraformVersion: cli.Version}, &skip)
