@@ -34,11 +34,33 @@ type cliWork struct {
 // holds extra environment variables, as NAME=value.
 func newCLIWork(t *testing.T, name string, env ...string) *cliWork {
 	t.Helper()
+	return newCLIWorkWith(t, name, func(dir string) { copyTree(t, filepath.Join(examplesDir, name), dir) }, env...)
+}
+
+// newCLIConfig is newCLIWork for a configuration of the test's own: files
+// maps file names to their contents.
+func newCLIConfig(t *testing.T, files map[string]string, env ...string) *cliWork {
+	t.Helper()
+	return newCLIWorkWith(t, "config", func(dir string) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		for name, text := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}, env...)
+}
+
+// newCLIWorkWith makes the working directory name with fill.
+func newCLIWorkWith(t *testing.T, name string, fill func(dir string), env ...string) *cliWork {
+	t.Helper()
 	requireCLI(t)
 	work := t.TempDir()
 	rc := mirrorProvider(t, filepath.Join(work, "mirror"))
 	dir := filepath.Join(work, name)
-	copyTree(t, filepath.Join(examplesDir, name), dir)
+	fill(dir)
 	base := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	return &cliWork{dir: dir, env: append(base, env...)}
 }

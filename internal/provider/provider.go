@@ -147,6 +147,7 @@ func (p *PaytokenProvider) Configure(ctx context.Context, req provider.Configure
 		gateways: map[string]*gatewaySettings{},
 		cache:    p.cache,
 		now:      p.now,
+		expiry:   newExpiryWarnings(req.TerraformVersion),
 	}
 	for _, spec := range gateways.All() {
 		g, diags := resolveGateway(ctx, req.Config, spec)

@@ -21,6 +21,8 @@ type providerData struct {
 	http     *clients.HTTP
 	cache    *tokenCache
 	now      func() time.Time
+	// expiry tells Close whether the CLI shows Renew's expiry warnings.
+	expiry *expiryWarnings
 }
 
 // configuredData returns the provider's data handed to a data source or

@@ -3,13 +3,15 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/paytoken/terraform-provider-paytoken/internal/clients/gateways"
 )
 
 var (
@@ -17,15 +19,13 @@ var (
 	_ ephemeral.EphemeralResourceWithConfigure      = &TokenEphemeralResource{}
 	_ ephemeral.EphemeralResourceWithValidateConfig = &TokenEphemeralResource{}
 	_ ephemeral.EphemeralResourceWithRenew          = &TokenEphemeralResource{}
+	_ ephemeral.EphemeralResourceWithClose          = &TokenEphemeralResource{}
 )
-
-// renewLead is how long before expires_at Terraform is asked to renew.
-const renewLead = 30 * time.Second
 
 // TokenEphemeralResource is the paytoken_token ephemeral resource: a
 // gateway's access token, handed to Terraform at plan and apply and never
-// stored. It implements no Close: a token cannot be revoked and simply
-// expires.
+// stored. A token can be neither renewed nor revoked, so Renew and Close
+// only tell when the run outlived it.
 type TokenEphemeralResource struct {
 	data *providerData
 }
@@ -88,16 +88,24 @@ func (e *TokenEphemeralResource) ValidateConfig(ctx context.Context, req ephemer
 	resp.Diagnostics.Append(validateTokenConfig(ctx, req.Config, false)...)
 }
 
-// tokenPrivate is what Renew needs to know; it holds no secret.
+// tokenPrivate is what Renew and Close need to know about an opened
+// token; it holds no secret.
 type tokenPrivate struct {
 	Gateway   string    `json:"gateway"`
+	Title     string    `json:"title"`
 	ExpiresAt time.Time `json:"expires_at"`
+	// Open tells this open from the provider process's others.
+	Open uint64 `json:"open,omitempty"`
+	// Warned is set by the Renew that warned of the expiry.
+	Warned bool `json:"warned,omitempty"`
 }
 
 const privateKey = "token"
 
-// Open gets the token and asks Terraform to renew it shortly before it
-// expires.
+// Open gets the token and asks to be renewed when it expires: the renewal
+// cannot hand Terraform a new token, but it comes only when the run
+// outlives the token, and it is where OpenTofu takes a warning once (see
+// Close).
 func (e *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	if e.data == nil {
 		resp.Diagnostics.AddError("Provider Not Configured",
@@ -116,37 +124,80 @@ func (e *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 	}
 	resp.Diagnostics.Append(setTokenResults(ctx, &resp.Result, tok, true)...)
 
-	renewAt := tok.ExpiresAt.Add(-renewLead)
-	if now := e.data.now(); renewAt.Before(now) {
-		renewAt = now
+	resp.RenewAt = tok.ExpiresAt
+	p := tokenPrivate{Gateway: r.gateway, ExpiresAt: tok.ExpiresAt, Open: e.data.expiry.open()}
+	if spec, ok := gateways.Lookup(r.gateway); ok {
+		p.Title = spec.Title
 	}
-	resp.RenewAt = renewAt
-	priv, err := json.Marshal(tokenPrivate{Gateway: r.gateway, ExpiresAt: tok.ExpiresAt})
+	priv, err := json.Marshal(p)
 	if err == nil {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, priv)...)
 	}
 }
 
 // Renew cannot hand Terraform a new token: an ephemeral resource's result
-// is fixed once opened. It warns when the token runs out, and what to do.
+// is fixed once opened. Called at the expiry, while the run still holds the
+// token, it warns that the token expired, and marks the private data so
+// that Close, when handed that data, does not warn again.
 func (e *TokenEphemeralResource) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
-	var p tokenPrivate
-	raw, diags := req.Private.GetKey(ctx, privateKey)
-	resp.Diagnostics.Append(diags...)
-	if len(raw) > 0 {
-		_ = json.Unmarshal(raw, &p)
+	p, ok := readTokenPrivate(ctx, req.Private)
+	if !ok || p.ExpiresAt.IsZero() || p.Warned {
+		tflog.Debug(ctx, "Token renewal with nothing to say", map[string]any{"gateway": p.Gateway, "warned": p.Warned})
+		return
 	}
-	expiry := "soon"
-	if !p.ExpiresAt.IsZero() {
-		expiry = "at " + p.ExpiresAt.UTC().Format(time.RFC3339)
+	if e.now().Before(p.ExpiresAt) {
+		// Too early to tell: come back at the expiry.
+		resp.RenewAt = p.ExpiresAt
+		return
 	}
-	gateway := p.Gateway
-	if gateway == "" {
-		gateway = "payment gateway"
+	tflog.Debug(ctx, "Token expired during the run", map[string]any{"gateway": p.Gateway, "expires_at": formatExpiry(p.ExpiresAt)})
+	summary, detail := expiredWarning(p.title(), p.ExpiresAt)
+	resp.Diagnostics.AddWarning(summary, detail)
+	if e.data != nil {
+		e.data.expiry.renewWarned(p.Open)
 	}
-	resp.Diagnostics.AddWarning("Token Cannot Be Renewed",
-		fmt.Sprintf("The %s token expires %s, and Terraform cannot receive a new token while this run is in progress. "+
-			"Anything that uses the token after it expires will be refused by the gateway. "+
-			"Run Terraform again to get a fresh token, or keep runs that use it shorter than the token's lifetime "+
-			"(raise min_valid_for so a token close to expiry is never handed out).", gateway, expiry))
+	p.Warned = true
+	if raw, err := json.Marshal(p); err == nil && resp.Private != nil {
+		if diags := resp.Private.SetKey(ctx, privateKey, raw); diags.HasError() {
+			tflog.Debug(ctx, "Token private data not updated", map[string]any{"gateway": p.Gateway})
+		}
+	}
+}
+
+// Close warns when the token expired before the run closed it, unless
+// Renew's warning reaches the user. Terraform before 1.17 drops Renew's
+// warnings and shows Close's; OpenTofu shows Renew's, and on 1.11 shows
+// each of Close's twice. OpenTofu hands Close the private data of the last
+// renewal, which Renew marked, and Terraform that of Open. Close never
+// fails the run, whatever the private data holds.
+func (e *TokenEphemeralResource) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
+	p, ok := readTokenPrivate(ctx, req.Private)
+	if !ok || p.ExpiresAt.IsZero() {
+		// Without an expiry there is nothing true to say, as for a token
+		// that was never opened.
+		tflog.Debug(ctx, "Token closed without a known expiry", map[string]any{"gateway": p.Gateway})
+		return
+	}
+	expired := !e.now().Before(p.ExpiresAt)
+	shown := p.Warned || (e.data != nil && e.data.expiry.shownByRenew(p.Open))
+	tflog.Debug(ctx, "Token closed", map[string]any{
+		"gateway":               p.Gateway,
+		"expires_at":            formatExpiry(p.ExpiresAt),
+		"expired":               expired,
+		"renewal_warning_shown": shown,
+	})
+	if !expired || shown {
+		return
+	}
+	summary, detail := expiredWarning(p.title(), p.ExpiresAt)
+	resp.Diagnostics.AddWarning(summary, detail)
+}
+
+// now reads the provider's clock, or the system's on a provider that was
+// never configured.
+func (e *TokenEphemeralResource) now() time.Time {
+	if e.data != nil && e.data.now != nil {
+		return e.data.now()
+	}
+	return time.Now()
 }
