@@ -3,11 +3,14 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -40,38 +43,41 @@ func (e *TokenEphemeralResource) Metadata(_ context.Context, req ephemeral.Metad
 	resp.TypeName = req.ProviderTypeName + "_token"
 }
 
-// Schema is paytoken_token's schema, shared with the data source.
+// Schema is paytoken_token's schema: the fixed attributes, written here,
+// and a block for each gateway that takes arguments or credentials, built
+// from the gateways' Specs. The data source's has the same fixed
+// attributes but access_token (TestTokenSchemas_agree).
 func (e *TokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	attrs := map[string]schema.Attribute{
+		"gateway": schema.StringAttribute{Required: true, MarkdownDescription: descGateway,
+			Validators: []validator.String{stringvalidator.OneOf(gateways.Names()...)}},
+		"min_valid_for": schema.StringAttribute{CustomType: timetypes.GoDurationType{}, Optional: true, MarkdownDescription: descMinValidFor,
+			Validators: []validator.String{durationBetween(0, maxMinValidFor)}},
+		"reuse":                schema.BoolAttribute{Optional: true, MarkdownDescription: descReuse},
+		"access_token":         schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: descAccessToken},
+		"expires_at":           schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, Computed: true, MarkdownDescription: descExpiresAt},
+		"issued_at":            schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, Computed: true, MarkdownDescription: descIssuedAt},
+		"supports_2d":          schema.BoolAttribute{Computed: true, MarkdownDescription: descSupports2D},
+		"supports_3d":          schema.BoolAttribute{Computed: true, MarkdownDescription: descSupports3D},
+		"supports_white_label": schema.BoolAttribute{Computed: true, MarkdownDescription: descWhiteLabel},
+		"supports_branded":     schema.BoolAttribute{Computed: true, MarkdownDescription: descBranded},
+		"supports_installment": schema.BoolAttribute{Computed: true, MarkdownDescription: descInstallment},
+		"requires_3d_choice":   schema.BoolAttribute{Computed: true, MarkdownDescription: desc3DChoice},
+		"scopes":               schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: descScopes},
+	}
+	maps.Copy(attrs, gatewayBlocks(false,
+		func(f blockField) schema.Attribute {
+			return schema.StringAttribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.description, Validators: f.validators}
+		},
+		func(description string, fields map[string]schema.Attribute) schema.Attribute {
+			return schema.SingleNestedAttribute{Optional: true, MarkdownDescription: description, Attributes: fields}
+		}))
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Gets a short-lived access token from a payment gateway. The token can be passed to provider configurations, " +
 			"write-only attributes and other ephemeral contexts while Terraform runs, and is never written to state or plan files. " +
 			"Terraform opens it at plan and again at apply.",
-		Attributes: ephemeralAttrs(tokenSchemaAttrs(false)),
+		Attributes: attrs,
 	}
-}
-
-func ephemeralAttrs(specs map[string]attrSpec) map[string]schema.Attribute {
-	out := make(map[string]schema.Attribute, len(specs))
-	for name, a := range specs {
-		switch a.kind {
-		case kindString:
-			out[name] = schema.StringAttribute{Required: a.required, Optional: a.optional, Computed: a.computed,
-				Sensitive: a.sensitive, MarkdownDescription: a.description, Validators: a.validators}
-		case kindDuration:
-			out[name] = schema.StringAttribute{CustomType: timetypes.GoDurationType{}, Optional: a.optional,
-				MarkdownDescription: a.description, Validators: a.validators}
-		case kindTime:
-			out[name] = schema.StringAttribute{CustomType: timetypes.RFC3339Type{}, Computed: true, MarkdownDescription: a.description}
-		case kindBool:
-			out[name] = schema.BoolAttribute{Optional: a.optional, Computed: a.computed, MarkdownDescription: a.description}
-		case kindStringList:
-			out[name] = schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: a.description}
-		case kindNested:
-			out[name] = schema.SingleNestedAttribute{Optional: a.optional, MarkdownDescription: a.description,
-				Attributes: ephemeralAttrs(a.nested)}
-		}
-	}
-	return out
 }
 
 // Configure receives the provider's data.
@@ -85,7 +91,12 @@ func (e *TokenEphemeralResource) Configure(_ context.Context, req ephemeral.Conf
 
 // ValidateConfig rejects argument blocks of another gateway.
 func (e *TokenEphemeralResource) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
-	resp.Diagnostics.Append(validateTokenConfig(ctx, req.Config, false)...)
+	var model tokenEphemeralModel
+	c, diags := readTokenConfig(ctx, req.Config, &model)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.Diagnostics.Append(c.validate(model.tokenArgsModel)...)
+	}
 }
 
 // tokenPrivate is what Renew and Close need to know about an opened
@@ -112,7 +123,13 @@ func (e *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 			"The paytoken provider was not configured before paytoken_token was opened. Please report this issue to the provider developers.")
 		return
 	}
-	r, diags := readTokenRequest(ctx, req.Config, false)
+	var model tokenEphemeralModel
+	c, diags := readTokenConfig(ctx, req.Config, &model)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r, diags := c.request(model.tokenArgsModel, false)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -122,7 +139,9 @@ func (e *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(setTokenResults(ctx, &resp.Result, tok, true)...)
+	model.tokenResultsModel = newTokenResults(tok)
+	model.AccessToken = types.StringValue(tok.AccessToken)
+	resp.Diagnostics.Append(c.write(ctx, &resp.Result, &model)...)
 
 	resp.RenewAt = tok.ExpiresAt
 	p := tokenPrivate{Gateway: r.gateway, ExpiresAt: tok.ExpiresAt, Open: e.data.expiry.open()}
