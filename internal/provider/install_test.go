@@ -29,11 +29,12 @@ import (
 )
 
 // TestAccInstall_filesystemMirror takes the path of a user with a private
-// or filesystem mirror: the provider packed in a zip of the Registry's
-// shape, laid out as a packed mirror under the CLI's own registry host,
-// installed by `init` with a CLI configuration that has only that mirror
-// (no dev_overrides, no test-framework reattachment), then
-// examples/quickstart applied with it against the sandbox.
+// or filesystem mirror: the provider packed in a zip of the Registry's shape
+// (`make dist` has goreleaser pack the release's), laid out as a packed
+// mirror under the CLI's own registry host, installed by `init` with a CLI
+// configuration that has only that mirror (no dev_overrides, no
+// test-framework reattachment), then examples/quickstart applied with it
+// against the sandbox.
 func TestAccInstall_filesystemMirror(t *testing.T) {
 	const root = "../.."
 	version := changelogVersion(t, filepath.Join(root, "CHANGELOG.md"))

@@ -1,7 +1,7 @@
 // goreleaser, pinned apart from tools/go.mod as actionlint is: its large
 // dependency graph would otherwise move the linters' and tfplugindocs'
-// dependencies. `make release-check` and release.yml run it with
-// `go tool -modfile=tools/goreleaser/go.mod goreleaser`.
+// dependencies. `make dist`, `make release-check` and release.yml all run it
+// with `go tool -modfile=tools/goreleaser/go.mod goreleaser`.
 module github.com/paytoken/terraform-provider-paytoken/tools/goreleaser
 
 go 1.26.3
