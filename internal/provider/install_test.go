@@ -121,8 +121,9 @@ func changelogVersion(t *testing.T, path string) string {
 }
 
 // registryZip builds the provider for this machine as .goreleaser.yml
-// builds it (static, -trimpath, version by ldflags) and packs it as the
-// Registry names it: terraform-provider-paytoken_<v>_<os>_<arch>.zip holding
+// builds it (static, -trimpath, version by ldflags; `make dist-check` holds
+// the release's builds to the same) and packs it as the Registry names it:
+// terraform-provider-paytoken_<v>_<os>_<arch>.zip holding
 // terraform-provider-paytoken_v<v>. It returns the zip's path.
 func registryZip(t *testing.T, root, dir, version string) string {
 	t.Helper()
