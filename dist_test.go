@@ -1,13 +1,16 @@
 package main
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"debug/buildinfo"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -28,8 +31,9 @@ var distFiles = []string{"CHANGELOG.md", "LICENSE", "README.md"}
 // dist-check`; skipped when DIST_DIR is unset) against what the Terraform
 // Registry and the install test expect: for every platform of
 // .goreleaser.yml, terraform-provider-paytoken_<v>_<os>_<arch>.zip holding
-// terraform-provider-paytoken_v<v> built as the install test builds it; the
-// manifest; and a SHA256SUMS listing the zips and the manifest.
+// terraform-provider-paytoken_v<v> built as the install test builds it, and
+// paytoken-sandbox's own archive; the manifest; and a SHA256SUMS listing the
+// provider's zips and the manifest, and nothing else.
 func TestDist(t *testing.T) {
 	dir := os.Getenv("DIST_DIR")
 	if dir == "" {
@@ -44,15 +48,28 @@ func TestDist(t *testing.T) {
 	v := meta.Version
 	const module = "github.com/paytoken/terraform-provider-paytoken"
 	summed := map[string]bool{}
-	provider := goreleaserPlatforms(t)
+	provider, sandbox := goreleaserPlatforms(t, "provider"), goreleaserPlatforms(t, "sandbox")
 	for _, p := range provider {
 		name := fmt.Sprintf("terraform-provider-paytoken_%s_%s.zip", v, p)
 		bin := "terraform-provider-paytoken_v" + v + p.exe()
 		checkArchive(t, name, readZip(t, filepath.Join(dir, name)), bin, module, p, v)
 		summed[name] = true
 	}
-	if got, _ := filepath.Glob(filepath.Join(dir, "terraform-provider-paytoken_*.zip")); len(got) != len(provider) {
-		t.Errorf("%d zips in %s, want one per platform of .goreleaser.yml: %d", len(got), dir, len(provider))
+	for _, p := range sandbox {
+		name := fmt.Sprintf("paytoken-sandbox_%s_%s.tar.gz", v, p)
+		var files map[string]distFile
+		if p.OS == "windows" {
+			name = strings.TrimSuffix(name, ".tar.gz") + ".zip"
+			files = readZip(t, filepath.Join(dir, name))
+		} else {
+			files = readTarGz(t, filepath.Join(dir, name))
+		}
+		checkArchive(t, name, files, "paytoken-sandbox"+p.exe(), module+"/cmd/paytoken-sandbox", p, "")
+	}
+	for pattern, want := range map[string]int{"terraform-provider-paytoken_*.zip": len(provider), "paytoken-sandbox_*": len(sandbox)} {
+		if got, _ := filepath.Glob(filepath.Join(dir, pattern)); len(got) != want {
+			t.Errorf("%d files match %s in %s, want one per platform of .goreleaser.yml: %d", len(got), pattern, dir, want)
+		}
 	}
 
 	manifest := "terraform-provider-paytoken_" + v + "_manifest.json"
@@ -75,8 +92,10 @@ func TestDist(t *testing.T) {
 			t.Errorf("%s: the sum of %s is not %s", sumsName, name, sum)
 		}
 	}
+	// Terraform puts every line of the signed SHA256SUMS into users' lock
+	// files as a hash of the provider: nothing else belongs there.
 	if got, want := slices.Sorted(maps.Keys(listed)), slices.Sorted(maps.Keys(summed)); !slices.Equal(got, want) {
-		t.Errorf("%s lists %q, want the zips and the manifest: %q", sumsName, got, want)
+		t.Errorf("%s lists %q, want the provider's zips and the manifest: %q", sumsName, got, want)
 	}
 }
 
@@ -92,12 +111,13 @@ func (p platform) exe() string {
 	return ""
 }
 
-// goreleaserPlatforms returns the platforms of the build in .goreleaser.yml:
-// every goos with every goarch, less the ignored pairs.
-func goreleaserPlatforms(t *testing.T) []platform {
+// goreleaserPlatforms returns the platforms of the build id in
+// .goreleaser.yml: every goos with every goarch, less the ignored pairs.
+func goreleaserPlatforms(t *testing.T, id string) []platform {
 	t.Helper()
 	var cfg struct {
 		Builds []struct {
+			ID     string     `yaml:"id"`
 			Goos   []string   `yaml:"goos"`
 			Goarch []string   `yaml:"goarch"`
 			Ignore []platform `yaml:"ignore"`
@@ -108,6 +128,9 @@ func goreleaserPlatforms(t *testing.T) []platform {
 	}
 	var out []platform
 	for _, b := range cfg.Builds {
+		if b.ID != id {
+			continue
+		}
 		for _, os := range b.Goos {
 			for _, arch := range b.Goarch {
 				if p := (platform{os, arch}); !slices.Contains(b.Ignore, p) {
@@ -117,7 +140,7 @@ func goreleaserPlatforms(t *testing.T) []platform {
 		}
 	}
 	if len(out) == 0 {
-		t.Fatal(".goreleaser.yml has no build with platforms")
+		t.Fatalf(".goreleaser.yml has no build %q with platforms", id)
 	}
 	return out
 }
@@ -197,6 +220,30 @@ func readZip(t *testing.T, path string) map[string]distFile {
 		out[f.Name] = distFile{f.Mode(), b}
 	}
 	return out
+}
+
+func readTarGz(t *testing.T, path string) map[string]distFile {
+	t.Helper()
+	gz, err := gzip.NewReader(bytes.NewReader(readFile(t, path)))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	out := map[string]distFile{}
+	tr := tar.NewReader(gz)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatalf("%s: %s: %v", path, h.Name, err)
+		}
+		out[h.Name] = distFile{h.FileInfo().Mode(), b}
+	}
 }
 
 func readFile(t *testing.T, path string) []byte {

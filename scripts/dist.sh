@@ -23,13 +23,13 @@ if [ -z "$platform" ]; then
   "${goreleaser[@]}"
 else
   os=${platform%%_*} arch=${platform#*_}
-  if ! grep -Eq "^    goos: \[(.*, )?$os(, .*)?\]\$" .goreleaser.yml ||
-    ! grep -Eq "^    goarch: \[(.*, )?\"?$arch\"?(, .*)?\]\$" .goreleaser.yml; then
+  if ! grep -Eq "^    goos: &goos \[(.*, )?$os(, .*)?\]\$" .goreleaser.yml ||
+    ! grep -Eq "^    goarch: &goarch \[(.*, )?\"?$arch\"?(, .*)?\]\$" .goreleaser.yml; then
     echo "PLATFORMS=$platform: give one os_arch of the goos and goarch lines of .goreleaser.yml, e.g. linux_amd64" >&2
     exit 2
   fi
-  sed -e "s/^\(    goos:\) \[.*\]\$/\1 [$os]/" \
-    -e "s/^\(    goarch:\) \[.*\]\$/\1 [\"$arch\"]/" .goreleaser.yml |
+  sed -e "s/^\(    goos: &goos\) \[.*\]\$/\1 [$os]/" \
+    -e "s/^\(    goarch: &goarch\) \[.*\]\$/\1 [\"$arch\"]/" .goreleaser.yml |
     "${goreleaser[@]}" -f -
   if [ ! -f "dist/terraform-provider-paytoken_${version}_${platform}.zip" ]; then
     echo "PLATFORMS=$platform: not a platform of the release (see ignore in .goreleaser.yml)" >&2
