@@ -1,13 +1,16 @@
 package provider
 
 import (
-	"context"
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -23,31 +26,21 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"golang.org/x/mod/sumdb/dirhash"
-
-	"github.com/paytoken/terraform-provider-paytoken/internal/dist"
 )
 
 // TestAccInstall_filesystemMirror takes the path of a user with a private
-// or filesystem mirror: the provider packed as `make dist` packs it, laid
-// out as a packed mirror under the CLI's own registry host, installed by
-// `init` with a CLI configuration that has only that mirror (no
-// dev_overrides, no test-framework reattachment), then
-// examples/quickstart applied with it against the sandbox.
+// or filesystem mirror: the provider packed in a zip of the Registry's shape
+// (`make dist` has goreleaser pack the release's), laid out as a packed
+// mirror under the CLI's own registry host, installed by `init` with a CLI
+// configuration that has only that mirror (no dev_overrides, no
+// test-framework reattachment), then examples/quickstart applied with it
+// against the sandbox.
 func TestAccInstall_filesystemMirror(t *testing.T) {
 	const root = "../.."
-	version, err := dist.ChangelogVersion(filepath.Join(root, "CHANGELOG.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	host := dist.Target{OS: runtime.GOOS, Arch: runtime.GOARCH}
+	version := changelogVersion(t, filepath.Join(root, "CHANGELOG.md"))
 	work := t.TempDir()
-	res, err := dist.Build(context.Background(), dist.Options{
-		Root: root, Out: filepath.Join(work, "dist"), Version: version, Targets: []dist.Target{host},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	zipHash, err := dirhash.HashZip(res.Zips[0], dirhash.Hash1)
+	zipPath := registryZip(t, root, work, version)
+	zipHash, err := dirhash.HashZip(zipPath, dirhash.Hash1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +50,7 @@ func TestAccInstall_filesystemMirror(t *testing.T) {
 	if err := os.MkdirAll(pkgDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Rename(res.Zips[0], filepath.Join(pkgDir, filepath.Base(res.Zips[0]))); err != nil {
+	if err := os.Rename(zipPath, filepath.Join(pkgDir, filepath.Base(zipPath))); err != nil {
 		t.Fatal(err)
 	}
 	rc := filepath.Join(work, "terraformrc")
@@ -110,6 +103,64 @@ func TestAccInstall_filesystemMirror(t *testing.T) {
 			}
 		}
 	}
+}
+
+// changelogVersion returns the newest release heading of CHANGELOG.md, the
+// version `make dist` builds by default.
+func changelogVersion(t *testing.T, path string) string {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^## \[([0-9][^\]]*)\]`).FindSubmatch(src)
+	if m == nil {
+		t.Fatalf("%s has no release heading such as \"## [1.2.3] - 2026-01-31\"", path)
+	}
+	return string(m[1])
+}
+
+// registryZip builds the provider for this machine as .goreleaser.yml
+// builds it (static, -trimpath, version by ldflags; `make dist-check` holds
+// the release's builds to the same) and packs it as the Registry names it:
+// terraform-provider-paytoken_<v>_<os>_<arch>.zip holding
+// terraform-provider-paytoken_v<v>. It returns the zip's path.
+func registryZip(t *testing.T, root, dir, version string) string {
+	t.Helper()
+	bin := "terraform-provider-paytoken_v" + version
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	binPath := filepath.Join(dir, bin)
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version="+version, "-o", binPath, ".")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(binPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	h := &zip.FileHeader{Name: bin, Method: zip.Deflate, Modified: time.Now()}
+	h.SetMode(0o755)
+	w, err := z.CreateHeader(h)
+	if err == nil {
+		_, err = w.Write(b)
+	}
+	if err == nil {
+		err = z.Close()
+	}
+	zipPath := filepath.Join(dir, fmt.Sprintf("terraform-provider-paytoken_%s_%s_%s.zip", version, runtime.GOOS, runtime.GOARCH))
+	if err == nil {
+		err = os.WriteFile(zipPath, buf.Bytes(), 0o644)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return zipPath
 }
 
 // quickstartAlwaysChanging copies the quickstart with one resource more,
