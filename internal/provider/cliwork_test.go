@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
-
-	"github.com/paytoken/terraform-provider-paytoken/internal/dist"
 )
 
 // repoRoot is the repository, seen from this package's directory.
@@ -107,10 +105,7 @@ func (w *cliWork) mustRun(t *testing.T, args ...string) string {
 // anywhere else. It returns the configuration's path.
 func mirrorProvider(t *testing.T, mirror string) string {
 	t.Helper()
-	version, err := dist.ChangelogVersion(filepath.Join(repoRoot, "CHANGELOG.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	version := changelogVersion(t, filepath.Join(repoRoot, "CHANGELOG.md"))
 	exe := "terraform-provider-paytoken_v" + version
 	if runtime.GOOS == "windows" {
 		exe += ".exe"
