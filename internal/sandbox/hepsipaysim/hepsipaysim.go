@@ -157,9 +157,7 @@ type Server struct {
 	merchants []Merchant
 	byKey     map[string]*Merchant
 	hsKey     []byte
-	faults    simkit.Injector
-	ledger    simkit.Ledger
-	handler   http.Handler
+	simkit.Base
 }
 
 var _ simkit.Emulator = (*Server)(nil)
@@ -174,7 +172,7 @@ func New(opts ...Option) *Server {
 	for i := range s.merchants {
 		s.byKey[s.merchants[i].APIKey] = &s.merchants[i]
 	}
-	s.handler = s.faults.Wrap(http.HandlerFunc(s.serve))
+	s.Handle(s.serve)
 	return s
 }
 
@@ -208,18 +206,6 @@ func builtins() []Merchant {
 		},
 	}
 }
-
-// ServeHTTP sends the request through the fault injector, then answers it
-// as Hepsipay would.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.handler.ServeHTTP(w, r)
-}
-
-// Faults returns the injector in front of the emulator.
-func (s *Server) Faults() *simkit.Injector { return &s.faults }
-
-// Issued returns every access token issued so far, in order.
-func (s *Server) Issued() []string { return s.ledger.All() }
 
 // Credentials lists every merchant, the documented one first.
 func (s *Server) Credentials() []simkit.Credential {
@@ -313,7 +299,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		write(w, http.StatusInternalServerError, oauthError{Error: CodeServerError, ErrorDescription: MessageServerError})
 		return
 	}
-	s.ledger.Add(token)
+	s.Record(token)
 	write(w, http.StatusOK, success{AccessToken: token, TokenType: m.TokenType, ExpiresIn: m.ExpiresIn, Scope: m.Scope})
 }
 

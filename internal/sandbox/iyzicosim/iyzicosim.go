@@ -74,9 +74,7 @@ const maxRequestBytes = 64 << 10
 
 // Server is the emulated iyzico API. It is safe for concurrent use.
 type Server struct {
-	faults  simkit.Injector
-	ledger  simkit.Ledger
-	handler http.Handler
+	simkit.Base
 
 	now            func() time.Time
 	merchants      map[string]string // api key -> secret key
@@ -146,21 +144,9 @@ func New(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	s.handler = s.faults.Wrap(http.HandlerFunc(s.serve))
+	s.Handle(s.serve)
 	return s
 }
-
-// ServeHTTP passes the request through the fault injector, then answers it
-// as iyzico would.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.handler.ServeHTTP(w, r)
-}
-
-// Faults returns the injector in front of the server.
-func (s *Server) Faults() *simkit.Injector { return &s.faults }
-
-// Issued returns every access token issued, in order.
-func (s *Server) Issued() []string { return s.ledger.All() }
 
 // FailNext makes the next n token calls that reach the server (after the
 // injector) fail with errorCode code, a JSON string or number such as
@@ -332,7 +318,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	now := s.now()
 	token := s.issue(req.SessionToken, now)
-	s.ledger.Add(token)
+	s.Record(token)
 	writeJSON(w, http.StatusOK, successBody{
 		Status:         "success",
 		Locale:         req.Locale,

@@ -147,9 +147,7 @@ func WithMerchant(m Merchant) Option {
 type Server struct {
 	now       func() time.Time
 	merchants []Merchant
-	faults    simkit.Injector
-	ledger    simkit.Ledger
-	handler   http.Handler
+	simkit.Base
 }
 
 var _ simkit.Emulator = (*Server)(nil)
@@ -161,21 +159,9 @@ func New(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	s.handler = s.faults.Wrap(http.HandlerFunc(s.serve))
+	s.Handle(s.serve)
 	return s
 }
-
-// ServeHTTP counts the request and plays any injected fault; otherwise it
-// answers as Paynkolay would.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.handler.ServeHTTP(w, r)
-}
-
-// Faults is the injector every request passes before Paynkolay's logic.
-func (s *Server) Faults() *simkit.Injector { return &s.faults }
-
-// Issued lists the tokens issued so far, oldest first.
-func (s *Server) Issued() []string { return s.ledger.All() }
 
 // Credentials lists what each merchant logs in with, the built-in ones
 // first.
@@ -261,7 +247,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		write(w, http.StatusInternalServerError, failure(http.StatusInternalServerError, "Sunucu hatası"))
 		return
 	}
-	s.ledger.Add(token)
+	s.Record(token)
 	write(w, http.StatusOK, answer{Success: true, ResponseCode: "200", ResponseMessage: MessageSuccess, Data: &tokenData{Token: token}})
 }
 

@@ -56,3 +56,28 @@ func (l *Ledger) All() []string {
 	defer l.mu.Unlock()
 	return append([]string(nil), l.tokens...)
 }
+
+// Base is what every emulator's server shares: the injector in front of its
+// handler and the ledger of issued tokens. A server embeds it, calls Handle
+// once with its own handler, and records each token it issues with Record;
+// Base then provides ServeHTTP, Faults and Issued for Emulator.
+type Base struct {
+	faults  Injector
+	ledger  Ledger
+	handler http.Handler
+}
+
+// Handle puts h behind the injector.
+func (b *Base) Handle(h http.HandlerFunc) { b.handler = b.faults.Wrap(h) }
+
+// ServeHTTP answers a request, through the injector first.
+func (b *Base) ServeHTTP(w http.ResponseWriter, r *http.Request) { b.handler.ServeHTTP(w, r) }
+
+// Faults returns the injector in front of the emulator.
+func (b *Base) Faults() *Injector { return &b.faults }
+
+// Issued returns every token the emulator issued, in order.
+func (b *Base) Issued() []string { return b.ledger.All() }
+
+// Record adds a token the emulator issued to its ledger.
+func (b *Base) Record(token string) { b.ledger.Add(token) }

@@ -168,13 +168,11 @@ func WithMerchant(m Merchant) Option {
 // Server is the Sipay emulator, or another platform gateway's. It is safe
 // for concurrent use; build it with New or NewPlatform.
 type Server struct {
-	dialect   Dialect
-	faults    simkit.Injector
-	ledger    simkit.Ledger
+	dialect Dialect
+	simkit.Base
 	now       func() time.Time
 	merchants []Merchant
 	byID      map[string]int
-	handler   http.Handler
 }
 
 var _ simkit.Emulator = (*Server)(nil)
@@ -211,20 +209,9 @@ func NewPlatform(dialect Dialect, fixtures []Merchant, opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	s.handler = s.faults.Wrap(http.HandlerFunc(s.serve))
+	s.Handle(s.serve)
 	return s
 }
-
-// ServeHTTP answers a request, through the fault injector first.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.handler.ServeHTTP(w, r)
-}
-
-// Faults returns the injector in front of the emulator.
-func (s *Server) Faults() *simkit.Injector { return &s.faults }
-
-// Issued returns every token issued, in order.
-func (s *Server) Issued() []string { return s.ledger.All() }
 
 // Credentials returns every merchant's credentials, fixtures first.
 func (s *Server) Credentials() []simkit.Credential {
@@ -440,7 +427,7 @@ func (s *Server) issue(w http.ResponseWriter, m Merchant) {
 		return
 	}
 	if !m.OmitToken {
-		s.ledger.Add(token)
+		s.Record(token)
 	}
 	writeBody(w, status, body)
 }

@@ -120,9 +120,7 @@ type Server struct {
 	now       func() time.Time
 	merchants []Merchant
 	keys      map[string]grant
-	faults    simkit.Injector
-	ledger    simkit.Ledger
-	handler   http.Handler
+	simkit.Base
 }
 
 // grant is what a key unlocks.
@@ -149,7 +147,7 @@ func New(opts ...Option) *Server {
 			s.keys[m.PublicKey] = grant{merchant: m, public: true}
 		}
 	}
-	s.handler = s.faults.Wrap(http.HandlerFunc(s.serve))
+	s.Handle(s.serve)
 	return s
 }
 
@@ -170,18 +168,6 @@ func builtins() []Merchant {
 		},
 	}
 }
-
-// ServeHTTP sends the request through the fault injector, then answers it
-// as Tahsilat would.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.handler.ServeHTTP(w, r)
-}
-
-// Faults returns the injector in front of the emulator.
-func (s *Server) Faults() *simkit.Injector { return &s.faults }
-
-// Issued returns every access token issued so far, in order.
-func (s *Server) Issued() []string { return s.ledger.All() }
 
 // Credentials lists each merchant twice: asking with the secret key, and
 // with the public key alone.
@@ -282,7 +268,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if !m.OmitToken {
 		token := newToken()
-		s.ledger.Add(token)
+		s.Record(token)
 		d.AccessToken = &token
 	}
 	write(w, http.StatusOK, answer{Status: true, Message: MessageIssued, Errors: []string{}, Data: d})
