@@ -77,13 +77,13 @@ func readTokenConfig(ctx context.Context, src getter, model any) (tokenObject, d
 		return tokenObject{}, diags
 	}
 	c := tokenObject{blocks: map[string]types.Object{}}
-	attrs, attrTypes := map[string]attr.Value{}, map[string]attr.Type{}
-	for name, v := range all.Attributes() {
+	attrs, attrTypes := all.Attributes(), all.AttributeTypes(ctx)
+	for name, v := range attrs {
 		if block, ok := v.(types.Object); ok && isGatewayBlock(name) {
 			c.blocks[name] = block
-			continue
+			delete(attrs, name)
+			delete(attrTypes, name)
 		}
-		attrs[name], attrTypes[name] = v, all.AttributeTypes(ctx)[name]
 	}
 	fixed, d := basetypes.NewObjectValue(attrTypes, attrs)
 	diags.Append(d...)
