@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -92,27 +93,31 @@ func BenchmarkPlanMerchants(b *testing.B) {
 	}
 }
 
-// benchPlanLatencies runs one sub-benchmark per latency, latency 0 first:
-// each later one reports the wall time its latency added to the plans at
-// latency 0 of the same round, which cancels most drift in the machine's
-// load.
+// benchPlanLatencies runs one sub-benchmark per latency, latency 0 first.
+// Each later one reports the wall time its latency added to the median
+// plan at latency 0, whose runs (-count) came just before its own.
 func benchPlanLatencies(b *testing.B, pb *planBench, shape *planShape, n int, latencies ...time.Duration) {
-	var base time.Duration
+	var base []time.Duration
 	for _, latency := range latencies {
 		b.Run(fmt.Sprintf("shape=%s/tokens=%d/latency=%s", shape.name, n, latency), func(b *testing.B) {
 			wall := benchPlan(b, pb, pb.workDir(b, shape, n), shape.distinct(n), latency)
 			if latency == 0 {
-				base = wall
+				base = append(base, wall)
 				return
 			}
-			if base > 0 {
+			if len(base) > 0 {
+				extra := wall - median(base)
 				waves := (shape.distinct(n) + planParallelism - 1) / planParallelism
-				ideal := latency * time.Duration(waves)
-				b.ReportMetric(ms(wall-base), "extra-ms/op")
-				b.ReportMetric(float64(wall-base)/float64(ideal), "extra/ideal")
+				b.ReportMetric(ms(extra), "extra-ms/op")
+				b.ReportMetric(float64(extra)/float64(latency*time.Duration(waves)), "extra/ideal")
 			}
 		})
 	}
+}
+
+func median(d []time.Duration) time.Duration {
+	s := slices.Sorted(slices.Values(d))
+	return (s[(len(s)-1)/2] + s[len(s)/2]) / 2
 }
 
 // benchPlan plans dir once per iteration while the emulators answer after
