@@ -42,8 +42,8 @@ import (
 //   - provider-cpu-ms/op and terraform-cpu-ms/op: user and system CPU time
 //     of the provider processes and of Terraform itself;
 //   - extra-ms/op and extra/ideal, with latency: the wall time the
-//     emulators' latency added to the plan at latency 0 just before, and
-//     its ratio to the ideal, latency × ceil(distinct / parallelism).
+//     emulators' latency added to the median plan at latency 0, and its
+//     ratio to the ideal, latency × ceil(distinct / parallelism).
 //
 // The provider's figures come from wait4 in internal/pluginusage, which
 // Terraform starts in the provider's place and which starts the provider.
