@@ -353,10 +353,9 @@ func (pb *planBench) plan(b *testing.B, dir string) planRun {
 	cmd := exec.CommandContext(ctx, os.Getenv("TF_ACC_TERRAFORM_PATH"), "plan", "-input=false", "-lock=false", "-no-color",
 		"-parallelism="+strconv.Itoa(planParallelism))
 	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, pb.env, &out, &out
-	// Terraform and the provider processes get a process group of their
-	// own, killed whole when a plan outlives planTimeout.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	// A plan that outlives planTimeout is interrupted, as Ctrl-C would, so
+	// Terraform stops its provider processes, and killed 10 s later.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 10 * time.Second
 	start := time.Now()
 	err := cmd.Run()
