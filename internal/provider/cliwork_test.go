@@ -65,7 +65,7 @@ func newCLIWorkWith(t *testing.T, name string, fill func(dir string), env ...str
 
 // run runs the CLI under test with args in the working directory and
 // returns its combined output.
-func (w *cliWork) run(t *testing.T, args ...string) (string, error) {
+func (w *cliWork) run(t testing.TB, args ...string) (string, error) {
 	t.Helper()
 	return w.runCommand(t, os.Getenv("TF_ACC_TERRAFORM_PATH"), args...)
 }
@@ -78,7 +78,7 @@ func (w *cliWork) runSourcing(t *testing.T, envFile string, args ...string) (str
 	return w.runCommand(t, "sh", append([]string{"-c", script, "sh", envFile, os.Getenv("TF_ACC_TERRAFORM_PATH")}, args...)...)
 }
 
-func (w *cliWork) runCommand(t *testing.T, name string, args ...string) (string, error) {
+func (w *cliWork) runCommand(t testing.TB, name string, args ...string) (string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
@@ -90,7 +90,7 @@ func (w *cliWork) runCommand(t *testing.T, name string, args ...string) (string,
 }
 
 // mustRun is run, failing the test when the CLI fails.
-func (w *cliWork) mustRun(t *testing.T, args ...string) string {
+func (w *cliWork) mustRun(t testing.TB, args ...string) string {
 	t.Helper()
 	out, err := w.run(t, args...)
 	if err != nil {
@@ -103,7 +103,14 @@ func (w *cliWork) mustRun(t *testing.T, args ...string) string {
 // under the CLI's own registry host, at the version CHANGELOG.md names, and
 // writes a CLI configuration that installs it from there and nothing from
 // anywhere else. It returns the configuration's path.
-func mirrorProvider(t *testing.T, mirror string) string {
+func mirrorProvider(t testing.TB, mirror string) string {
+	t.Helper()
+	return mirrorPackage(t, mirror, ".")
+}
+
+// mirrorPackage is mirrorProvider with the binary built from pkg, relative
+// to the repository, in the provider's place.
+func mirrorPackage(t testing.TB, mirror, pkg string) string {
 	t.Helper()
 	version := changelogVersion(t, filepath.Join(repoRoot, "CHANGELOG.md"))
 	exe := "terraform-provider-paytoken_v" + version
@@ -111,7 +118,7 @@ func mirrorProvider(t *testing.T, mirror string) string {
 		exe += ".exe"
 	}
 	platform := runtime.GOOS + "_" + runtime.GOARCH
-	goBuild(t, filepath.Join(mirror, cli.Host, "paytoken", "paytoken", version, platform, exe), ".")
+	goBuild(t, filepath.Join(mirror, cli.Host, "paytoken", "paytoken", version, platform, exe), pkg)
 	rc := filepath.Join(filepath.Dir(mirror), "terraformrc")
 	text := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %s\n    include = [\"%s/paytoken/paytoken\"]\n  }\n}\n",
 		hclString(mirror), cli.Host)
@@ -122,7 +129,7 @@ func mirrorProvider(t *testing.T, mirror string) string {
 }
 
 // goBuild builds the package at pkg, relative to the repository, into out.
-func goBuild(t *testing.T, out, pkg string) {
+func goBuild(t testing.TB, out, pkg string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
 	defer cancel()
@@ -166,7 +173,7 @@ func copyTree(t *testing.T, src, dst string) {
 }
 
 // skipWithout skips a test on CLIs that lack feature.
-func skipWithout(t *testing.T, feature cliFeature) {
+func skipWithout(t testing.TB, feature cliFeature) {
 	t.Helper()
 	requireCLI(t)
 	var resp tfversion.CheckTerraformVersionResponse

@@ -28,9 +28,14 @@ import (
 )
 
 // liveEnv holds the PAYTOKEN_* variables the tests were started with. Only
-// the live tests use them; every other test sees none, so a developer's
-// credentials, retries or timeouts cannot change what it measures.
+// the live tests and the plan benchmarks' switch (PAYTOKEN_BENCH_CLI) read
+// them; every other test sees none, so a developer's credentials, retries
+// or timeouts cannot change what it measures.
 var liveEnv = map[string]string{}
+
+// afterAll holds what TestMain undoes once every test and benchmark has
+// run, such as the plan benchmarks' emulators and files.
+var afterAll []func()
 
 // TestMain makes every Terraform the tests run the one installed here:
 // never a download, never a version check, and no Terraform or provider
@@ -51,6 +56,9 @@ func TestMain(m *testing.M) {
 	dir, err := setUpCLI()
 	cliErr = err
 	m.Run()
+	for i := len(afterAll) - 1; i >= 0; i-- {
+		afterAll[i]()
+	}
 	if dir != "" {
 		_ = os.RemoveAll(dir)
 	}
