@@ -107,7 +107,7 @@ func TestAccInstall_filesystemMirror(t *testing.T) {
 
 // changelogVersion returns the newest release heading of CHANGELOG.md, the
 // version `make dist` builds by default.
-func changelogVersion(t *testing.T, path string) string {
+func changelogVersion(t testing.TB, path string) string {
 	t.Helper()
 	src, err := os.ReadFile(path)
 	if err != nil {
