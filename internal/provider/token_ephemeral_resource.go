@@ -103,7 +103,6 @@ func (e *TokenEphemeralResource) ValidateConfig(ctx context.Context, req ephemer
 // token; it holds no secret.
 type tokenPrivate struct {
 	Gateway   string    `json:"gateway"`
-	Title     string    `json:"title"`
 	ExpiresAt time.Time `json:"expires_at"`
 	// Open tells this open from the provider process's others.
 	Open uint64 `json:"open,omitempty"`
@@ -144,11 +143,7 @@ func (e *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 	resp.Diagnostics.Append(c.write(ctx, &resp.Result, &model)...)
 
 	resp.RenewAt = tok.ExpiresAt
-	p := tokenPrivate{Gateway: r.gateway, ExpiresAt: tok.ExpiresAt, Open: e.data.expiry.open()}
-	if spec, ok := gateways.Lookup(r.gateway); ok {
-		p.Title = spec.Title
-	}
-	priv, err := json.Marshal(p)
+	priv, err := json.Marshal(tokenPrivate{Gateway: r.gateway, ExpiresAt: tok.ExpiresAt, Open: e.data.expiry.open()})
 	if err == nil {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, priv)...)
 	}

@@ -82,9 +82,6 @@ func expiredWarning(title string, expiresAt time.Time) (summary, detail string) 
 
 // title is the display name of the token's gateway, or "" when unknown.
 func (p tokenPrivate) title() string {
-	if p.Title != "" {
-		return p.Title
-	}
 	if spec, ok := gateways.Lookup(p.Gateway); ok {
 		return spec.Title
 	}
