@@ -128,15 +128,18 @@ func mirrorPackage(t testing.TB, mirror, pkg string) string {
 	return rc
 }
 
-// goBuild builds the package at pkg, relative to the repository, into out.
-func goBuild(t testing.TB, out, pkg string) {
+// goBuild builds the package at pkg, relative to the repository, into out,
+// with flags, statically (CGO_ENABLED=0), as releases are built.
+func goBuild(t testing.TB, out, pkg string, flags ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
+	args := append(append([]string{"build"}, flags...), "-o", out, pkg)
+	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = repoRoot
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build -o %s %s: %v\n%s", out, pkg, err, msg)
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, msg)
 	}
 }
 

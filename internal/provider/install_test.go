@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -36,10 +35,9 @@ import (
 // test-framework reattachment), then examples/quickstart applied with it
 // against the sandbox.
 func TestAccInstall_filesystemMirror(t *testing.T) {
-	const root = "../.."
-	version := changelogVersion(t, filepath.Join(root, "CHANGELOG.md"))
+	version := changelogVersion(t, filepath.Join(repoRoot, "CHANGELOG.md"))
 	work := t.TempDir()
-	zipPath := registryZip(t, root, work, version)
+	zipPath := registryZip(t, work, version)
 	zipHash, err := dirhash.HashZip(zipPath, dirhash.Hash1)
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +78,7 @@ func TestAccInstall_filesystemMirror(t *testing.T) {
 		// No provider factories: the configuration's required_providers
 		// is all init has, and the mirror is all it can install from.
 		Steps: []resource.TestStep{{
-			ConfigDirectory:    config.StaticDirectory(quickstartAlwaysChanging(t, filepath.Join(root, "examples", "quickstart"))),
+			ConfigDirectory:    config.StaticDirectory(quickstartAlwaysChanging(t, filepath.Join(repoRoot, "examples", "quickstart"))),
 			ExpectNonEmptyPlan: true,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValueAtPath("tokens", tfjsonpath.New("sipay").AtMapKey("expires_at"), rfc3339Within(time.Hour, 3*time.Hour)),
@@ -125,19 +123,14 @@ func changelogVersion(t testing.TB, path string) string {
 // the release's builds to the same) and packs it as the Registry names it:
 // terraform-provider-paytoken_<v>_<os>_<arch>.zip holding
 // terraform-provider-paytoken_v<v>. It returns the zip's path.
-func registryZip(t *testing.T, root, dir, version string) string {
+func registryZip(t *testing.T, dir, version string) string {
 	t.Helper()
 	bin := "terraform-provider-paytoken_v" + version
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
 	}
 	binPath := filepath.Join(dir, bin)
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version="+version, "-o", binPath, ".")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	goBuild(t, binPath, ".", "-trimpath", "-ldflags", "-s -w -X main.version="+version)
 	b, err := os.ReadFile(binPath)
 	if err != nil {
 		t.Fatal(err)
