@@ -13,7 +13,6 @@ import (
 
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients"
 	"github.com/paytoken/terraform-provider-paytoken/internal/clients/jwtclaims"
-	"github.com/paytoken/terraform-provider-paytoken/internal/clients/sipay"
 )
 
 // Limits on the gateway's own words carried into errors, so a misbehaving
@@ -48,7 +47,7 @@ type tokenResponse struct {
 // whether the body is an OAuth error at all: its error is a string with
 // something in it. Parse and Classify both decide with it, so they agree.
 func (r *tokenResponse) errorCode() (string, bool) {
-	s, ok := sipay.StringValue(r.Error)
+	s, ok := clients.JSONString(r.Error)
 	if !ok {
 		return "", false
 	}
@@ -86,9 +85,9 @@ func Parse(resp *clients.Response, receivedAt time.Time) (*clients.Token, error)
 		return nil, resp.Malformed(Name, errors.New("the response has an HTTP error status but no OAuth 2.0 error field"))
 	}
 
-	token, isString := sipay.StringValue(body.AccessToken)
+	token, isString := clients.JSONString(body.AccessToken)
 	switch {
-	case isNull(body.AccessToken):
+	case clients.JSONNull(body.AccessToken):
 		return nil, noToken(resp)
 	case !isString:
 		return nil, resp.Malformed(Name, errors.New("the response's access_token is not a string"))
@@ -99,7 +98,7 @@ func Parse(resp *clients.Response, receivedAt time.Time) (*clients.Token, error)
 	case resp.StatusCode != http.StatusOK:
 		return nil, resp.Malformed(Name, fmt.Errorf("the response carries a token with HTTP status %d, where OAuth 2.0 answers 200", resp.StatusCode))
 	}
-	if tt, ok := sipay.StringValue(body.TokenType); !isNull(body.TokenType) && (!ok || !strings.EqualFold(strings.TrimSpace(tt), "bearer")) {
+	if tt, ok := clients.JSONString(body.TokenType); !clients.JSONNull(body.TokenType) && (!ok || !strings.EqualFold(strings.TrimSpace(tt), "bearer")) {
 		return nil, resp.Malformed(Name, errors.New(`the response's token_type is not "bearer", the only type this provider can hand out`))
 	}
 	return normalise(resp, token, &body, receivedAt), nil
@@ -147,7 +146,7 @@ func normalise(resp *clients.Response, token string, body *tokenResponse, receiv
 		}
 	}
 	tok.ExpiresAt = fallback
-	if !isNull(body.ExpiresIn) {
+	if !clients.JSONNull(body.ExpiresIn) {
 		if d, ok := expiresIn(body.ExpiresIn); ok && usable(tok.IssuedAt.Add(d)) {
 			tok.ExpiresAt = tok.IssuedAt.Add(d)
 		} else {
@@ -157,8 +156,8 @@ func normalise(resp *clients.Response, token string, body *tokenResponse, receiv
 		}
 	}
 
-	if !isNull(body.Scope) {
-		if s, ok := sipay.StringValue(body.Scope); ok {
+	if !clients.JSONNull(body.Scope) {
+		if s, ok := clients.JSONString(body.Scope); ok {
 			tok.Scopes = strings.Fields(s)
 		} else {
 			tok.Warnings = append(tok.Warnings,
@@ -174,7 +173,7 @@ func normalise(resp *clients.Response, token string, body *tokenResponse, receiv
 // maxExpiresIn.
 func expiresIn(raw json.RawMessage) (time.Duration, bool) {
 	num := []byte(raw)
-	if s, ok := sipay.StringValue(raw); ok {
+	if s, ok := clients.JSONString(raw); ok {
 		num = []byte(strings.TrimSpace(s))
 	}
 	// A JSON value that starts with a digit or a minus sign is a number;
@@ -196,7 +195,7 @@ func rejected(resp *clients.Response, code string, description json.RawMessage) 
 	if clients.BodyCarriesToken(resp.Body) {
 		return resp.Rejected(Name, "", "")
 	}
-	message, _ := sipay.StringValue(description)
+	message, _ := clients.JSONString(description)
 	return resp.Rejected(Name, code, clients.CleanText(message, maxMessageRunes))
 }
 
@@ -218,11 +217,6 @@ func Classify(status int, body []byte) clients.Verdict {
 		return clients.Final
 	}
 	return clients.ByStatus
-}
-
-// isNull reports whether a raw field is absent or JSON null.
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(raw) == "null"
 }
 
 // usable reports whether t can be a token time: within the years an RFC

@@ -131,7 +131,7 @@ func (d Deployment) Parse(resp *clients.Response, receivedAt time.Time) (*client
 	if err := DecodeEnvelope(resp, &env); err != nil {
 		return nil, resp.Malformed(d.Name, err)
 	}
-	if isNull(env.StatusCode) {
+	if clients.JSONNull(env.StatusCode) {
 		return nil, resp.Malformed(d.Name, errors.New("the response has no status_code"))
 	}
 	code, ok := IntValue(env.StatusCode)
@@ -158,9 +158,9 @@ func (d Deployment) Parse(resp *clients.Response, receivedAt time.Time) (*client
 // KindNoToken error when it is absent or blank, KindMalformed when it is
 // not a string a bearer token can be.
 func ReadToken(resp *clients.Response, gateway string, raw json.RawMessage) (string, error) {
-	token, isString := StringValue(raw)
+	token, isString := clients.JSONString(raw)
 	switch {
-	case isNull(raw):
+	case clients.JSONNull(raw):
 		return "", resp.NoToken(gateway)
 	case !isString:
 		return "", resp.Malformed(gateway, errors.New("the response's data.token is not a string"))
@@ -179,7 +179,7 @@ func ReadToken(resp *clients.Response, gateway string, raw json.RawMessage) (str
 func Refused(resp *clients.Response, gateway string, code int64, description json.RawMessage) *clients.Error {
 	message := ""
 	if !clients.BodyCarriesToken(resp.Body) {
-		if s, ok := StringValue(description); ok {
+		if s, ok := clients.JSONString(description); ok {
 			message = clients.CleanText(s, maxMessage)
 		}
 	}
@@ -207,8 +207,8 @@ func normalise(title, token string, data payload, receivedAt time.Time) *clients
 		}
 	}
 	tok.ExpiresAt = fallback
-	if !isNull(data.ExpiresAt) {
-		s, isString := StringValue(data.ExpiresAt)
+	if !clients.JSONNull(data.ExpiresAt) {
+		s, isString := clients.JSONString(data.ExpiresAt)
 		var at time.Time
 		var err error
 		if isString {
@@ -270,7 +270,7 @@ func Is3DCapabilities(title string, raw json.RawMessage, branded int64, token st
 // IntValue reads an integer sent as a JSON number or as a string holding
 // one, as PHP back ends do. Integral floats such as 100.0 count.
 func IntValue(raw json.RawMessage) (int64, bool) {
-	s, isString := StringValue(raw)
+	s, isString := clients.JSONString(raw)
 	if isString {
 		s = strings.TrimSpace(s)
 	} else {
@@ -286,22 +286,6 @@ func IntValue(raw json.RawMessage) (int64, bool) {
 	return int64(f), true
 }
 
-// StringValue reports whether raw is a JSON string, and its value.
-func StringValue(raw json.RawMessage) (string, bool) {
-	if len(raw) == 0 || raw[0] != '"' {
-		return "", false
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", false
-	}
-	return s, true
-}
-
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(raw) == "null"
-}
-
 func isObject(raw json.RawMessage) bool {
 	return len(raw) > 0 && raw[0] == '{'
 }
@@ -315,7 +299,7 @@ const maxQuoted = 40
 // arrays are never quoted: their escapes, or a token split across their
 // members, would slip past a search for the token.
 func Describe(raw json.RawMessage, token string) string {
-	if s, ok := StringValue(raw); ok {
+	if s, ok := clients.JSONString(raw); ok {
 		if utf8.RuneCountInString(s) <= maxQuoted && (token == "" || !strings.Contains(s, token)) {
 			return strconv.Quote(s)
 		}

@@ -78,7 +78,7 @@ func Parse(resp *clients.Response, receivedAt time.Time, key KeyKind) (*clients.
 	}
 	var token string
 	switch {
-	case isNull(data.AccessToken):
+	case clients.JSONNull(data.AccessToken):
 		return nil, resp.NoToken(Name)
 	case json.Unmarshal(data.AccessToken, &token) != nil:
 		return nil, resp.Malformed(Name, errors.New(`the response field "data.access_token" is not a string`))
@@ -130,7 +130,7 @@ func Parse(resp *clients.Response, receivedAt time.Time, key KeyKind) (*clients.
 // warns, because the real expiry may be sooner.
 func expiry(raw json.RawMessage, issued time.Time, claims jwtclaims.Claims, isJWT bool) (time.Time, []string) {
 	var s string
-	present := !isNull(raw)
+	present := !clients.JSONNull(raw)
 	if present && json.Unmarshal(raw, &s) == nil {
 		if s = strings.TrimSpace(s); s == "" {
 			present = false
@@ -155,7 +155,7 @@ func expiry(raw json.RawMessage, issued time.Time, claims jwtclaims.Claims, isJW
 // JSON booleans it takes 0/1 and "true"/"false", which PHP back ends emit
 // for boolean columns; anything else is reported as not ok.
 func flag(raw json.RawMessage) (*bool, bool) {
-	if isNull(raw) {
+	if clients.JSONNull(raw) {
 		return nil, true
 	}
 	var s string
@@ -180,7 +180,7 @@ func rejected(resp *clients.Response, env *envelope) *clients.Error {
 		return resp.Rejected(Name, "", "")
 	}
 	var message string
-	if !isNull(env.Message) && json.Unmarshal(env.Message, &message) != nil {
+	if !clients.JSONNull(env.Message) && json.Unmarshal(env.Message, &message) != nil {
 		message = ""
 	}
 	message = clients.CleanText(message, maxTextRunes)
@@ -200,7 +200,7 @@ func rejected(resp *clients.Response, env *envelope) *clients.Error {
 
 // errorCode reads error_code: a string, null, or (tolerated) a number.
 func errorCode(raw json.RawMessage) string {
-	if isNull(raw) {
+	if clients.JSONNull(raw) {
 		return ""
 	}
 	var s string
@@ -222,7 +222,7 @@ func validationDetails(raw json.RawMessage) []string {
 	var out []string
 	var walk func(prefix string, raw json.RawMessage, depth int)
 	walk = func(prefix string, raw json.RawMessage, depth int) {
-		if isNull(raw) || depth > 4 {
+		if clients.JSONNull(raw) || depth > 4 {
 			return
 		}
 		add := func(text string) {
@@ -270,11 +270,6 @@ func validationDetails(raw json.RawMessage) []string {
 	}
 	walk("", raw, 0)
 	return out
-}
-
-// isNull reports whether a raw field is absent or JSON null.
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(raw) == "null"
 }
 
 // isObject reports whether a raw field is a JSON object.

@@ -48,7 +48,7 @@ type envelope struct {
 // succeeded reports whether the answer says success: status "success" (in
 // any letter case), or the platform's status_code 100.
 func (e *envelope) succeeded() bool {
-	if s, ok := sipay.StringValue(e.Status); ok && strings.EqualFold(strings.TrimSpace(s), StatusSuccess) {
+	if s, ok := clients.JSONString(e.Status); ok && strings.EqualFold(strings.TrimSpace(s), StatusSuccess) {
 		return true
 	}
 	code, ok := sipay.IntValue(e.StatusCode)
@@ -122,10 +122,10 @@ func refusal(resp *clients.Response, env *envelope) error {
 	if code, ok := sipay.IntValue(env.StatusCode); ok {
 		return sipay.Refused(resp, Name, code, env.StatusDescription)
 	}
-	status, isString := sipay.StringValue(env.Status)
+	status, isString := clients.JSONString(env.Status)
 	switch {
 	case env.validation():
-	case !isNull(env.StatusCode):
+	case !clients.JSONNull(env.StatusCode):
 		return resp.Malformed(Name, errors.New("the response's status_code is not a number"))
 	case !isString:
 		return resp.Malformed(Name, errors.New("the response is not a Vepara answer: it has no status, status_code or validation errors"))
@@ -136,7 +136,7 @@ func refusal(resp *clients.Response, env *envelope) error {
 		return resp.Rejected(Name, "", "")
 	}
 	message := ""
-	if s, ok := sipay.StringValue(env.Message); ok {
+	if s, ok := clients.JSONString(env.Message); ok {
 		message = clients.CleanText(s, maxMessage)
 	}
 	if env.validation() {
@@ -190,14 +190,14 @@ func normalise(token string, data payload, receivedAt time.Time) *clients.Token 
 	}
 
 	field, raw := "expired_at", data.ExpiredAt
-	if isNull(raw) {
+	if clients.JSONNull(raw) {
 		field, raw = "expires_at", data.ExpiresAt
 	}
 	switch {
 	case hasExp:
 		tok.ExpiresAt = exp
-	case !isNull(raw):
-		s, isString := sipay.StringValue(raw)
+	case !clients.JSONNull(raw):
+		s, isString := clients.JSONString(raw)
 		var at time.Time
 		var err error
 		if isString {
@@ -219,8 +219,4 @@ func normalise(token string, data payload, receivedAt time.Time) *clients.Token 
 		tok.Warnings = append(tok.Warnings, warning)
 	}
 	return tok
-}
-
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(raw) == "null"
 }
