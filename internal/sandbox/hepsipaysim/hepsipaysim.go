@@ -38,7 +38,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -230,17 +229,7 @@ func (s *Server) Refusal(message string) simkit.Fault {
 // PublicKey returns the public half of the key RS256 tokens are signed
 // with, so tests can check their signatures as Hepsipay's APIs would. It
 // is nil only if the system's random source failed.
-func PublicKey() *rsa.PublicKey {
-	k, err := rsaKey()
-	if err != nil {
-		return nil
-	}
-	return &k.PublicKey
-}
-
-// rsaKey makes the RSA key once per process, on first use: making one
-// takes long enough that every emulator sharing it keeps tests fast.
-var rsaKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
+func PublicKey() *rsa.PublicKey { return simkit.RSAPublicKey() }
 
 // success is RFC 6749 §5.1's answer, fields in the documented order.
 type success struct {
@@ -338,7 +327,7 @@ func (s *Server) issue(m *Merchant) (string, error) {
 		claims["scope"] = m.Scope
 	}
 	if m.Token == RS256 {
-		k, err := rsaKey()
+		k, err := simkit.RSAKey()
 		if err != nil {
 			return "", err
 		}
